@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Distributions for durations: parameter checks, means and GSL sampling. */
+#include "corridor/dist.h"
+
+#include <math.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+
+struct cor_dist cor_dist_const(double v)
+{
+    struct cor_dist d = {COR_DIST_CONST, v, 0, 0};
+    return d;
+}
+
+const char *cor_dist_kind_name(enum cor_dist_kind k)
+{
+    switch (k) {
+    case COR_DIST_CONST: return "constant";
+    case COR_DIST_EXPONENTIAL: return "exponential";
+    case COR_DIST_UNIFORM: return "uniform";
+    case COR_DIST_NORMAL: return "normal";
+    case COR_DIST_LOGNORMAL: return "lognormal";
+    case COR_DIST_GAMMA: return "gamma";
+    case COR_DIST_TRIANGULAR: return "triangular";
+    }
+    return "?";
+}
+
+/* GSL has no triangular sampler: invert its CDF. */
+static double triangular(double lo, double mode, double hi, gsl_rng *r)
+{
+    if (hi <= lo)
+        return lo;
+    double u = gsl_rng_uniform(r);
+    double f = (mode - lo) / (hi - lo);
+    if (u < f)
+        return lo + sqrt(u * (hi - lo) * (mode - lo));
+    return hi - sqrt((1.0 - u) * (hi - lo) * (hi - mode));
+}
+
+double cor_dist_sample(const struct cor_dist *d, gsl_rng *r)
+{
+    switch (d->kind) {
+    case COR_DIST_CONST:
+        return d->a;
+    case COR_DIST_EXPONENTIAL:
+        return gsl_ran_exponential(r, d->a);
+    case COR_DIST_UNIFORM:
+        return d->a == d->b ? d->a : gsl_ran_flat(r, d->a, d->b);
+    case COR_DIST_NORMAL: {
+        /* Resampling until non-negative: with a positive mean at least half
+         * the draws are accepted, so this ends quickly. */
+        double x;
+        do
+            x = d->a + gsl_ran_gaussian_ziggurat(r, d->b);
+        while (x < 0.0);
+        return x;
+    }
+    case COR_DIST_LOGNORMAL:
+        return gsl_ran_lognormal(r, log(d->a), d->b);
+    case COR_DIST_GAMMA: {
+        double shape = 1.0 / (d->b * d->b);
+        return gsl_ran_gamma(r, shape, d->a / shape);
+    }
+    case COR_DIST_TRIANGULAR:
+        return triangular(d->a, d->b, d->c, r);
+    }
+    return 0.0;
+}
+
+double cor_dist_mean(const struct cor_dist *d)
+{
+    switch (d->kind) {
+    case COR_DIST_CONST:
+    case COR_DIST_EXPONENTIAL:
+    case COR_DIST_GAMMA:
+        return d->a;
+    case COR_DIST_UNIFORM:
+        return 0.5 * (d->a + d->b);
+    case COR_DIST_NORMAL: {
+        if (d->b == 0.0)
+            return d->a;
+        double alpha = -d->a / d->b;
+        return d->a + d->b * gsl_ran_ugaussian_pdf(alpha) / gsl_cdf_ugaussian_Q(alpha);
+    }
+    case COR_DIST_LOGNORMAL:
+        return d->a * exp(0.5 * d->b * d->b);
+    case COR_DIST_TRIANGULAR:
+        return (d->a + d->b + d->c) / 3.0;
+    }
+    return 0.0;
+}
+
+const char *cor_dist_check(const struct cor_dist *d, int positive_mean)
+{
+    if (!isfinite(d->a) || !isfinite(d->b) || !isfinite(d->c))
+        return "parameters must be finite numbers";
+    switch (d->kind) {
+    case COR_DIST_CONST:
+        if (d->a < 0)
+            return "must be >= 0";
+        if (positive_mean && d->a <= 0)
+            return "must be > 0";
+        return NULL;
+    case COR_DIST_EXPONENTIAL:
+        return d->a > 0 ? NULL : "exponential needs mean > 0";
+    case COR_DIST_UNIFORM:
+        if (d->a < 0 || d->b < d->a)
+            return "uniform needs 0 <= min <= max";
+        if (positive_mean && d->b <= 0)
+            return "uniform needs max > 0";
+        return NULL;
+    case COR_DIST_NORMAL:
+        if (d->a <= 0)
+            return "normal needs mean > 0";
+        return d->b >= 0 ? NULL : "normal needs sd >= 0";
+    case COR_DIST_LOGNORMAL:
+        if (d->a <= 0)
+            return "lognormal needs median > 0";
+        return d->b >= 0 ? NULL : "lognormal needs sigma >= 0";
+    case COR_DIST_GAMMA:
+        if (d->a <= 0)
+            return "gamma needs mean > 0";
+        if (d->b <= 0 || d->b > 100)
+            return "gamma needs 0 < cv <= 100";
+        return NULL;
+    case COR_DIST_TRIANGULAR:
+        if (d->a < 0 || d->b < d->a || d->c < d->b)
+            return "triangular needs 0 <= min <= mode <= max";
+        if (positive_mean && d->c <= 0)
+            return "triangular needs max > 0";
+        return NULL;
+    }
+    return "unknown distribution";
+}
