@@ -1,0 +1,752 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The reference model of DESIGN §2, one replication at a time.
+ *
+ * Convoys live in a pool of small records linked into FIFO queues (an
+ * escort pool's waiting line, a closed segment's waiting line) through an
+ * index, so queueing allocates nothing. Every event carries a kind and one
+ * integer argument (a flow, convoy, escort, closure, segment or day). A
+ * convoy's onward move — escort queue, closure wait, segment entry and the
+ * ambush draw — runs inside the event that brought it to the node, as the
+ * tie rules ask.
+ *
+ * Draws come from separate streams (rng.h): per-flow departure intervals,
+ * per-closure inter-arrivals and durations, ambush coin flips, binomial
+ * losses, and other durations. */
+#include "engine.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "alloc.h"
+#include "event.h"
+#include "rng.h"
+
+enum ev_kind {
+    EV_DEPART,          /* arg: flow */
+    EV_ARRIVE,          /* arg: convoy reaching the end of its current leg */
+    EV_ESCORT_RETURN,   /* arg: escort pool */
+    EV_FLEET_RETURN,    /* arg: convoy returning empty to its origin */
+    EV_CLOSURE_START,   /* arg: closure (scheduled or random) */
+    EV_CLOSURE_REDRAW,  /* arg: random closure whose rate factor was 0 */
+    EV_CLOSURE_END,     /* arg: closure */
+    EV_DAY_END          /* arg: day */
+};
+
+enum convoy_state { CONVOY_FREE, CONVOY_MOVING, CONVOY_RETURNING };
+
+struct convoy {
+    int flow;
+    int leg;            /* next leg to enter, or the leg being travelled */
+    int trucks;
+    int next;           /* queue or free-list link, -1 at the end */
+    double wait_start;  /* when it joined an escort queue */
+    long serial;        /* for the trace */
+    uint8_t state;
+    uint8_t has_escort;
+    uint8_t ambushed;
+};
+
+struct fifo {
+    int head, tail;
+};
+
+struct cor_engine {
+    const struct cor_model *m;
+    const struct cor_scenario *sc;
+    struct cor_eventq q;
+    struct cor_rng rng;
+    struct convoy *convoys;
+    size_t nconvoys, cap_convoys;
+    int free_head;
+    long next_serial;
+    /* per segment */
+    int *closed;               /* active closures */
+    struct fifo *seg_wait;
+    /* per escort */
+    int *units_free;
+    struct fifo *esc_wait;
+    /* per flow */
+    double *suspended_until;
+    long *fleet_waiting;
+    /* per stock */
+    double *level;
+    double *delivered_today;
+    struct cor_rep_result *out;
+};
+
+/* ---- step functions ---------------------------------------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Builds the product of season factors (speed or closure rate) over time:
+ * breakpoints at every season boundary. */
+static void season_steps(struct cor_steps *st, const struct cor_scenario *sc,
+                         int closure_rate)
+{
+    int nb = 1 + 2 * sc->nseasons;
+    double *t = cor_malloc((size_t)nb * sizeof *t);
+    t[0] = 0.0;
+    for (int i = 0; i < sc->nseasons; i++) {
+        t[1 + 2 * i] = 24.0 * sc->seasons[i].from_day;
+        t[2 + 2 * i] = 24.0 * sc->seasons[i].to_day;
+    }
+    qsort(t, (size_t)nb, sizeof *t, cmp_double);
+    int n = 0;
+    for (int i = 0; i < nb; i++)
+        if (n == 0 || t[i] != t[n - 1])
+            t[n++] = t[i];
+    st->t = t;
+    st->n = n;
+    st->value = cor_malloc((size_t)n * sizeof *st->value);
+    for (int i = 0; i < n; i++) {
+        double v = 1.0;
+        for (int k = 0; k < sc->nseasons; k++) {
+            const struct cor_season *s = &sc->seasons[k];
+            if (t[i] >= 24.0 * s->from_day && t[i] < 24.0 * s->to_day)
+                v *= closure_rate ? s->closure_rate_factor : s->speed_factor;
+        }
+        st->value[i] = v;
+    }
+}
+
+static void phase_steps(struct cor_steps *st, const struct cor_scenario *sc)
+{
+    int n = sc->nphases + 1;
+    st->t = cor_malloc((size_t)n * sizeof *st->t);
+    st->value = cor_malloc((size_t)n * sizeof *st->value);
+    st->t[0] = 0.0;
+    st->value[0] = 1.0;
+    st->n = 1;
+    for (int i = 0; i < sc->nphases; i++) {
+        double t = 24.0 * sc->phases[i].from_day;
+        if (t == st->t[st->n - 1])
+            st->value[st->n - 1] = sc->phases[i].hazard_factor;
+        else {
+            st->t[st->n] = t;
+            st->value[st->n++] = sc->phases[i].hazard_factor;
+        }
+    }
+}
+
+double cor_steps_at(const struct cor_steps *s, double t)
+{
+    /* Few steps in practice: a linear scan from the end is as fast as a
+     * binary search and simpler. */
+    int i = s->n - 1;
+    while (i > 0 && s->t[i] > t)
+        i--;
+    return s->value[i];
+}
+
+/* Next breakpoint strictly after t, or INFINITY. */
+static double steps_next(const struct cor_steps *s, double t)
+{
+    for (int i = 0; i < s->n; i++)
+        if (s->t[i] > t)
+            return s->t[i];
+    return INFINITY;
+}
+
+struct cor_model *cor_model_new(const struct cor_scenario *sc, int days)
+{
+    struct cor_model *m = cor_calloc(1, sizeof *m);
+    m->sc = sc;
+    m->days = days;
+    m->t_end = 24.0 * days;
+    season_steps(&m->speed, sc, 0);
+    season_steps(&m->closure_rate, sc, 1);
+    phase_steps(&m->hazard, sc);
+    m->escort_base_hours = cor_calloc((size_t)sc->nflows + 1, sizeof(double));
+    for (int f = 0; f < sc->nflows; f++) {
+        const struct cor_flow *fl = &sc->flows[f];
+        if (fl->escort < 0)
+            continue;
+        for (int l = fl->escort_from_leg; l < fl->escort_to_leg; l++)
+            m->escort_base_hours[f] += fl->legs[l].base_hours;
+    }
+    return m;
+}
+
+static void steps_free(struct cor_steps *s)
+{
+    free(s->t);
+    free(s->value);
+}
+
+void cor_model_free(struct cor_model *m)
+{
+    if (!m)
+        return;
+    steps_free(&m->speed);
+    steps_free(&m->closure_rate);
+    steps_free(&m->hazard);
+    free(m->escort_base_hours);
+    free(m);
+}
+
+/* ---- results ----------------------------------------------------------- */
+
+void cor_rep_result_init(struct cor_rep_result *r, const struct cor_model *m)
+{
+    memset(r, 0, sizeof *r);
+    r->nstocks = m->sc->nstocks;
+    r->days = m->days;
+    r->ncommodities = m->sc->ncommodities;
+    size_t cells = (size_t)r->days * (size_t)r->nstocks;
+    r->stocks = cor_calloc((size_t)r->nstocks + 1, sizeof *r->stocks);
+    r->day_stock = cor_calloc(cells + 1, sizeof(double));
+    r->day_unmet = cor_calloc(cells + 1, sizeof(double));
+    r->day_delivered = cor_calloc(cells + 1, sizeof(double));
+    r->day_short = cor_calloc(cells + 1, 1);
+    r->lost = cor_calloc((size_t)r->ncommodities + 1, sizeof(double));
+}
+
+void cor_rep_result_fini(struct cor_rep_result *r)
+{
+    free(r->stocks);
+    free(r->day_stock);
+    free(r->day_unmet);
+    free(r->day_delivered);
+    free(r->day_short);
+    free(r->lost);
+    free(r->trace);
+    memset(r, 0, sizeof *r);
+}
+
+static void reset_result(struct cor_rep_result *r)
+{
+    size_t cells = (size_t)r->days * (size_t)r->nstocks;
+    memset(r->stocks, 0, (size_t)r->nstocks * sizeof *r->stocks);
+    for (int k = 0; k < r->nstocks; k++)
+        r->stocks[k].first_short = -1;
+    memset(r->day_stock, 0, cells * sizeof(double));
+    memset(r->day_unmet, 0, cells * sizeof(double));
+    memset(r->day_delivered, 0, cells * sizeof(double));
+    memset(r->day_short, 0, cells);
+    memset(r->lost, 0, (size_t)r->ncommodities * sizeof(double));
+    r->dispatched = r->cancelled = r->skipped = 0;
+    r->ambushes = r->convoys_ambushed = 0;
+    r->trucks_destroyed = r->drivers_killed = 0;
+    r->escorted_convoys = 0;
+    r->escort_wait = 0.0;
+    r->events = 0;
+    r->ntrace = 0;
+}
+
+/* ---- the engine -------------------------------------------------------- */
+
+struct cor_engine *cor_engine_new(const struct cor_model *m)
+{
+    const struct cor_scenario *sc = m->sc;
+    struct cor_engine *e = cor_calloc(1, sizeof *e);
+    e->m = m;
+    e->sc = sc;
+    cor_eventq_init(&e->q);
+    cor_rng_init(&e->rng, sc->nflows, sc->nclosures);
+    size_t ns = (size_t)sc->nsegments + 1, ne = (size_t)sc->nescorts + 1;
+    size_t nf = (size_t)sc->nflows + 1, nk = (size_t)sc->nstocks + 1;
+    e->closed = cor_calloc(ns, sizeof *e->closed);
+    e->seg_wait = cor_calloc(ns, sizeof *e->seg_wait);
+    e->units_free = cor_calloc(ne, sizeof *e->units_free);
+    e->esc_wait = cor_calloc(ne, sizeof *e->esc_wait);
+    e->suspended_until = cor_calloc(nf, sizeof *e->suspended_until);
+    e->fleet_waiting = cor_calloc(nf, sizeof *e->fleet_waiting);
+    e->level = cor_calloc(nk, sizeof *e->level);
+    e->delivered_today = cor_calloc(nk, sizeof *e->delivered_today);
+    return e;
+}
+
+void cor_engine_free(struct cor_engine *e)
+{
+    if (!e)
+        return;
+    cor_eventq_fini(&e->q);
+    cor_rng_fini(&e->rng);
+    free(e->convoys);
+    free(e->closed);
+    free(e->seg_wait);
+    free(e->units_free);
+    free(e->esc_wait);
+    free(e->suspended_until);
+    free(e->fleet_waiting);
+    free(e->level);
+    free(e->delivered_today);
+    free(e);
+}
+
+static void trace(struct cor_engine *e, double t, enum cor_trace_kind kind,
+                  int flow, int convoy, int node, int segment, int stock,
+                  int losses, int killed, double amount)
+{
+    struct cor_rep_result *r = e->out;
+    if (!r->trace_on)
+        return;
+    size_t cap = (size_t)r->trace_cap;
+    cor_grow((void **)&r->trace, &cap, (size_t)r->ntrace + 1, sizeof *r->trace);
+    r->trace_cap = (long)cap;
+    struct cor_trace_event *ev = &r->trace[r->ntrace++];
+    ev->t = t;
+    ev->kind = kind;
+    ev->flow = flow;
+    ev->convoy = convoy >= 0 ? e->convoys[convoy].serial : -1;
+    ev->node = node;
+    ev->segment = segment;
+    ev->stock = stock;
+    ev->trucks = convoy >= 0 ? e->convoys[convoy].trucks : 0;
+    ev->losses = losses;
+    ev->killed = killed;
+    ev->amount = amount;
+}
+
+static inline void schedule(struct cor_engine *e, double t,
+                            enum cor_event_class cls, enum ev_kind kind, int arg)
+{
+    if (t <= e->m->t_end)
+        cor_eventq_push(&e->q, t, cls, (uint32_t)kind, (uint32_t)arg);
+}
+
+static void fifo_push(struct cor_engine *e, struct fifo *f, int c)
+{
+    e->convoys[c].next = -1;
+    if (f->tail < 0)
+        f->head = c;
+    else
+        e->convoys[f->tail].next = c;
+    f->tail = c;
+}
+
+static int fifo_pop(struct cor_engine *e, struct fifo *f)
+{
+    int c = f->head;
+    if (c >= 0) {
+        f->head = e->convoys[c].next;
+        if (f->head < 0)
+            f->tail = -1;
+    }
+    return c;
+}
+
+static int convoy_new(struct cor_engine *e, int flow, int trucks)
+{
+    if (e->free_head < 0) {
+        /* Grow the pool; only happens until the replication with the most
+         * convoys in flight has been seen. */
+        size_t old = e->nconvoys;
+        cor_grow((void **)&e->convoys, &e->cap_convoys, old + 1, sizeof *e->convoys);
+        for (size_t i = old; i < e->cap_convoys; i++) {
+            e->convoys[i].state = CONVOY_FREE;
+            e->convoys[i].next = i + 1 < e->cap_convoys ? (int)(i + 1) : -1;
+        }
+        e->nconvoys = e->cap_convoys;
+        e->free_head = (int)old;
+    }
+    int c = e->free_head;
+    struct convoy *cv = &e->convoys[c];
+    e->free_head = cv->next;
+    cv->flow = flow;
+    cv->leg = 0;
+    cv->trucks = trucks;
+    cv->next = -1;
+    cv->wait_start = 0.0;
+    cv->serial = e->next_serial++;
+    cv->state = CONVOY_MOVING;
+    cv->has_escort = 0;
+    cv->ambushed = 0;
+    return c;
+}
+
+static void convoy_free(struct cor_engine *e, int c)
+{
+    e->convoys[c].state = CONVOY_FREE;
+    e->convoys[c].next = e->free_head;
+    e->free_head = c;
+}
+
+/* Gives a free escort unit to convoy c and moves it on. */
+static void escort_start(struct cor_engine *e, int c, double t)
+{
+    struct convoy *cv = &e->convoys[c];
+    const struct cor_flow *fl = &e->sc->flows[cv->flow];
+    cv->has_escort = 1;
+    e->out->escorted_convoys++;
+    e->out->escort_wait += t - cv->wait_start;
+    trace(e, t, COR_TRACE_ESCORT_START, cv->flow, c, fl->route[cv->leg], -1, -1,
+          0, 0, t - cv->wait_start);
+}
+
+static void escort_release(struct cor_engine *e, int c, double t)
+{
+    struct convoy *cv = &e->convoys[c];
+    const struct cor_flow *fl = &e->sc->flows[cv->flow];
+    const struct cor_escort *es = &e->sc->escorts[fl->escort];
+    cv->has_escort = 0;
+    double back = es->has_return
+                      ? cor_dist_sample(&es->return_hours,
+                                        cor_rng_stream(&e->rng, COR_STREAM_DURATION))
+                      : e->m->escort_base_hours[cv->flow] / cor_steps_at(&e->m->speed, t);
+    schedule(e, t + back, COR_CLASS_ARRIVAL, EV_ESCORT_RETURN, fl->escort);
+}
+
+static void deliver(struct cor_engine *e, int c, double t)
+{
+    struct convoy *cv = &e->convoys[c];
+    const struct cor_flow *fl = &e->sc->flows[cv->flow];
+    int k = fl->stock;
+    double amount = cv->trucks * fl->payload;
+    double room = e->sc->stocks[k].capacity - e->level[k];
+    double accepted = amount < room ? amount : room;
+    if (accepted < 0)
+        accepted = 0;
+    e->level[k] += accepted;
+    e->delivered_today[k] += accepted;
+    e->out->stocks[k].delivered += accepted;
+    e->out->stocks[k].turned_away += amount - accepted;
+    trace(e, t, COR_TRACE_DELIVER, cv->flow, c, fl->route[fl->nroute - 1], -1, k,
+          0, 0, accepted);
+    if (fl->fleet) {
+        /* The trucks drive back empty: no hazard, no closures (DESIGN §2). */
+        cv->state = CONVOY_RETURNING;
+        double back = fl->route_base_hours / cor_steps_at(&e->m->speed, t);
+        schedule(e, t + back, COR_CLASS_ARRIVAL, EV_FLEET_RETURN, c);
+        if (t + back > e->m->t_end)
+            convoy_free(e, c);
+    } else {
+        convoy_free(e, c);
+    }
+}
+
+/* Convoy c enters its next leg at time t: ambush draw, losses, deterrence,
+ * then the arrival at the far end. */
+static void enter(struct cor_engine *e, int c, double t)
+{
+    const struct cor_scenario *sc = e->sc;
+    struct convoy *cv = &e->convoys[c];
+    int f = cv->flow;
+    const struct cor_flow *fl = &sc->flows[f];
+    const struct cor_leg *leg = &fl->legs[cv->leg];
+    const struct cor_segment *seg = &sc->segments[leg->segment];
+    const struct cor_ambush *am = &sc->ambush;
+    bool escorted = cv->has_escort != 0;
+    double delay = 0.0;
+
+    trace(e, t, COR_TRACE_ENTER, f, c, leg->from, leg->segment, -1, 0, 0, 0);
+    if (seg->hazard > 0.0) {
+        double factor = cor_steps_at(&e->m->hazard, t) * am->commodity_factor[fl->commodity];
+        if (escorted)
+            factor *= sc->escorts[fl->escort].hazard_factor;
+        double p = -expm1(-seg->hazard * seg->km / 1000.0 * factor);
+        gsl_rng *ra = cor_rng_stream(&e->rng, COR_STREAM_AMBUSH);
+        if (p > 0.0 && gsl_rng_uniform(ra) < p) {
+            struct cor_rep_result *r = e->out;
+            gsl_rng *rl = cor_rng_stream(&e->rng, COR_STREAM_LOSS);
+            gsl_rng *rd = cor_rng_stream(&e->rng, COR_STREAM_DURATION);
+            double q = escorted ? sc->escorts[fl->escort].loss_probability
+                                : am->loss_probability;
+            int lost = (int)gsl_ran_binomial(rl, q, (unsigned)cv->trucks);
+            int killed = (int)gsl_ran_binomial(rl, am->driver_death_probability,
+                                                (unsigned)lost);
+            cv->trucks -= lost;
+            r->ambushes++;
+            if (!cv->ambushed)
+                r->convoys_ambushed++;
+            cv->ambushed = 1;
+            r->trucks_destroyed += lost;
+            r->drivers_killed += killed;
+            r->lost[fl->commodity] += lost * fl->payload;
+            delay = cor_dist_sample(&am->delay_hours, rd);
+            trace(e, t, COR_TRACE_AMBUSH, f, c, leg->from, leg->segment, -1,
+                  lost, killed, lost * fl->payload);
+            if (am->deterrence_probability > 0.0 &&
+                gsl_rng_uniform(ra) < am->deterrence_probability) {
+                double until = t + 24.0 * cor_dist_sample(&am->suspend_days, rd);
+                if (until > e->suspended_until[f])
+                    e->suspended_until[f] = until;
+                trace(e, t, COR_TRACE_SUSPEND, f, c, -1, -1, -1, 0, 0,
+                      e->suspended_until[f] - t);
+            }
+            if (cv->trucks == 0) {
+                trace(e, t, COR_TRACE_WIPED_OUT, f, c, leg->from, leg->segment,
+                      -1, 0, 0, 0);
+                if (cv->has_escort)
+                    escort_release(e, c, t);
+                convoy_free(e, c);
+                return;
+            }
+        }
+    }
+    double travel = leg->base_hours / cor_steps_at(&e->m->speed, t);
+    schedule(e, t + travel + delay, COR_CLASS_ARRIVAL, EV_ARRIVE, c);
+}
+
+/* Convoy c, escorted if it needs to be, stands at the start of its next
+ * leg at time t: wait while the segment is closed, else enter it. */
+static void try_enter(struct cor_engine *e, int c, double t)
+{
+    struct convoy *cv = &e->convoys[c];
+    const struct cor_flow *fl = &e->sc->flows[cv->flow];
+    int s = fl->legs[cv->leg].segment;
+    if (e->closed[s] > 0) {
+        trace(e, t, COR_TRACE_CLOSED_WAIT, cv->flow, c, fl->route[cv->leg], s,
+              -1, 0, 0, 0);
+        fifo_push(e, &e->seg_wait[s], c);
+        return;
+    }
+    enter(e, c, t);
+}
+
+/* Convoy c stands at route node c->leg at time t: deliver if it is at its
+ * destination; otherwise queue for an escort if its pool starts here (the
+ * unit is held while any closure is waited out), then try to enter. */
+static void advance(struct cor_engine *e, int c, double t)
+{
+    struct convoy *cv = &e->convoys[c];
+    const struct cor_flow *fl = &e->sc->flows[cv->flow];
+    if (cv->leg == fl->nroute - 1) {
+        deliver(e, c, t);
+        return;
+    }
+    if (fl->escort >= 0 && cv->leg == fl->escort_from_leg && !cv->has_escort) {
+        cv->wait_start = t;
+        if (e->units_free[fl->escort] == 0) {
+            trace(e, t, COR_TRACE_ESCORT_WAIT, cv->flow, c, fl->route[cv->leg],
+                  -1, -1, 0, 0, 0);
+            fifo_push(e, &e->esc_wait[fl->escort], c);
+            return;
+        }
+        e->units_free[fl->escort]--;
+        escort_start(e, c, t);
+    }
+    try_enter(e, c, t);
+}
+
+static void on_depart(struct cor_engine *e, int f, double t)
+{
+    const struct cor_flow *fl = &e->sc->flows[f];
+    struct cor_rep_result *r = e->out;
+    /* The schedule keeps running whatever happens to this departure. */
+    double dt = cor_dist_sample(&fl->every_hours, cor_rng_flow(&e->rng, f));
+    schedule(e, t + dt, COR_CLASS_DEPARTURE, EV_DEPART, f);
+
+    if (t < e->suspended_until[f]) {
+        r->cancelled++;
+        trace(e, t, COR_TRACE_CANCEL, f, -1, fl->route[0], -1, -1, 0, 0, 0);
+        return;
+    }
+    int trucks = fl->trucks;
+    if (fl->fleet) {
+        if (e->fleet_waiting[f] < trucks)
+            trucks = (int)e->fleet_waiting[f];
+        if (trucks == 0) {
+            r->skipped++;
+            trace(e, t, COR_TRACE_SKIP, f, -1, fl->route[0], -1, -1, 0, 0, 0);
+            return;
+        }
+        e->fleet_waiting[f] -= trucks;
+    }
+    int c = convoy_new(e, f, trucks);
+    r->dispatched++;
+    trace(e, t, COR_TRACE_DEPART, f, c, fl->route[0], -1, -1, 0, 0, 0);
+    advance(e, c, t);
+}
+
+static void on_arrive(struct cor_engine *e, int c, double t)
+{
+    struct convoy *cv = &e->convoys[c];
+    const struct cor_flow *fl = &e->sc->flows[cv->flow];
+    cv->leg++;
+    trace(e, t, COR_TRACE_ARRIVE, cv->flow, c, fl->route[cv->leg],
+          fl->legs[cv->leg - 1].segment, -1, 0, 0, 0);
+    if (cv->has_escort && cv->leg == fl->escort_to_leg)
+        escort_release(e, c, t);
+    advance(e, c, t);
+}
+
+static void on_escort_return(struct cor_engine *e, int esc, double t)
+{
+    int c = fifo_pop(e, &e->esc_wait[esc]);
+    if (c < 0) {
+        e->units_free[esc]++;
+        return;
+    }
+    escort_start(e, c, t);
+    try_enter(e, c, t);
+}
+
+static void on_fleet_return(struct cor_engine *e, int c)
+{
+    e->fleet_waiting[e->convoys[c].flow] += e->convoys[c].trucks;
+    convoy_free(e, c);
+}
+
+/* Schedules the next start of random closure i after time t: the
+ * inter-arrival drawn now is divided by the season rate factor in force now.
+ * A factor of 0 means no closure can start: wait for the factor to change
+ * and draw afresh then (otherwise the process would stop for good). */
+static void closure_next(struct cor_engine *e, int i, double t)
+{
+    const struct cor_closure *cl = &e->sc->closures[i];
+    double f = cor_steps_at(&e->m->closure_rate, t);
+    if (f <= 0.0) {
+        double tn = steps_next(&e->m->closure_rate, t);
+        if (isfinite(tn))
+            schedule(e, tn, COR_CLASS_CLOSURE, EV_CLOSURE_REDRAW, i);
+        return;
+    }
+    double dt = cor_dist_sample(&cl->every_days, cor_rng_closure(&e->rng, i));
+    schedule(e, t + 24.0 * dt / f, COR_CLASS_CLOSURE, EV_CLOSURE_START, i);
+}
+
+static void on_closure_start(struct cor_engine *e, int i, double t)
+{
+    const struct cor_closure *cl = &e->sc->closures[i];
+    e->closed[cl->segment]++;
+    trace(e, t, COR_TRACE_CLOSURE_START, -1, -1, -1, cl->segment, -1, 0, 0, 0);
+    if (cl->random) {
+        double d = cor_dist_sample(&cl->lasts_hours, cor_rng_closure(&e->rng, i));
+        schedule(e, t + d, COR_CLASS_CLOSURE, EV_CLOSURE_END, i);
+        closure_next(e, i, t);
+    }
+}
+
+static void on_closure_end(struct cor_engine *e, int i, double t)
+{
+    int s = e->sc->closures[i].segment;
+    assert(e->closed[s] > 0);
+    e->closed[s]--;
+    trace(e, t, COR_TRACE_CLOSURE_END, -1, -1, -1, s, -1, 0, 0, 0);
+    if (e->closed[s] > 0)
+        return;
+    /* Release the line in FIFO order; each convoy enters at once. */
+    struct fifo waiting = e->seg_wait[s];
+    e->seg_wait[s].head = e->seg_wait[s].tail = -1;
+    int c;
+    while ((c = fifo_pop(e, &waiting)) >= 0)
+        enter(e, c, t);
+}
+
+static void on_day_end(struct cor_engine *e, int d, double t)
+{
+    const struct cor_scenario *sc = e->sc;
+    struct cor_rep_result *r = e->out;
+    size_t row = (size_t)d * (size_t)sc->nstocks;
+    for (int k = 0; k < sc->nstocks; k++) {
+        const struct cor_stock *st = &sc->stocks[k];
+        struct cor_rep_stock *rs = &r->stocks[k];
+        double s = e->level[k], demand = st->demand, target = demand;
+        if (st->has_ration && s < st->ration_below_days * demand)
+            target = demand * st->ration_factor;
+        double consumed = s < target ? s : target;
+        double unmet = target - consumed;
+        e->level[k] = s - consumed;
+        assert(e->level[k] >= 0.0 && e->level[k] <= st->capacity);
+        rs->consumed += consumed;
+        rs->unmet += unmet;
+        if (demand - target > 0.0)
+            rs->rationing_days++;
+        bool is_short = unmet > 1e-9 * demand;
+        if (is_short) {
+            rs->shortage_days++;
+            if (rs->first_short < 0)
+                rs->first_short = d;
+            trace(e, t, COR_TRACE_SHORTAGE, -1, -1, sc->cities[st->city].node, -1,
+                  k, 0, 0, unmet);
+        }
+        r->day_stock[row + k] = e->level[k];
+        r->day_unmet[row + k] = unmet;
+        r->day_delivered[row + k] = e->delivered_today[k];
+        r->day_short[row + k] = is_short;
+        e->delivered_today[k] = 0.0;
+    }
+    schedule(e, t + 24.0, COR_CLASS_DAY_END, EV_DAY_END, d + 1);
+}
+
+static void reset(struct cor_engine *e)
+{
+    const struct cor_scenario *sc = e->sc;
+    cor_eventq_clear(&e->q);
+    e->free_head = -1;
+    if (e->nconvoys) {
+        for (size_t i = 0; i < e->nconvoys; i++) {
+            e->convoys[i].state = CONVOY_FREE;
+            e->convoys[i].next = i + 1 < e->nconvoys ? (int)(i + 1) : -1;
+        }
+        e->free_head = 0;
+    }
+    e->next_serial = 0;
+    for (int s = 0; s < sc->nsegments; s++) {
+        e->closed[s] = 0;
+        e->seg_wait[s].head = e->seg_wait[s].tail = -1;
+    }
+    for (int i = 0; i < sc->nescorts; i++) {
+        e->units_free[i] = sc->escorts[i].units;
+        e->esc_wait[i].head = e->esc_wait[i].tail = -1;
+    }
+    for (int f = 0; f < sc->nflows; f++) {
+        e->suspended_until[f] = -INFINITY;
+        e->fleet_waiting[f] = sc->flows[f].fleet;
+    }
+    for (int k = 0; k < sc->nstocks; k++) {
+        e->level[k] = sc->stocks[k].stock;
+        e->delivered_today[k] = 0.0;
+    }
+}
+
+enum cor_status cor_engine_run(struct cor_engine *e, uint64_t seed, long rep,
+                               struct cor_rep_result *out)
+{
+    const struct cor_scenario *sc = e->sc;
+    const struct cor_model *m = e->m;
+    e->out = out;
+    reset_result(out);
+    reset(e);
+    cor_rng_seed(&e->rng, seed, (uint64_t)rep);
+
+    /* Initial events, in class order so the sequence numbers are fixed. */
+    for (int i = 0; i < sc->nclosures; i++) {
+        const struct cor_closure *cl = &sc->closures[i];
+        if (cl->random) {
+            closure_next(e, i, 0.0);
+        } else if (24.0 * cl->from_day <= m->t_end) {
+            schedule(e, 24.0 * cl->from_day, COR_CLASS_CLOSURE, EV_CLOSURE_START, i);
+            schedule(e, 24.0 * cl->to_day, COR_CLASS_CLOSURE, EV_CLOSURE_END, i);
+        }
+    }
+    for (int f = 0; f < sc->nflows; f++)
+        schedule(e, sc->flows[f].start_hour, COR_CLASS_DEPARTURE, EV_DEPART, f);
+    schedule(e, 24.0, COR_CLASS_DAY_END, EV_DAY_END, 0);
+
+    struct cor_event ev;
+    uint64_t n = 0;
+    double now = 0.0;
+    while (cor_eventq_pop(&e->q, &ev)) {
+        assert(ev.t >= now && ev.t <= m->t_end);
+        now = ev.t;
+        if (++n > COR_MAX_EVENTS_PER_REP) {
+            out->events = n;
+            return COR_ELIMIT;
+        }
+        int arg = (int)ev.arg;
+        switch ((enum ev_kind)ev.kind) {
+        case EV_DEPART: on_depart(e, arg, now); break;
+        case EV_ARRIVE: on_arrive(e, arg, now); break;
+        case EV_ESCORT_RETURN: on_escort_return(e, arg, now); break;
+        case EV_FLEET_RETURN: on_fleet_return(e, arg); break;
+        case EV_CLOSURE_START: on_closure_start(e, arg, now); break;
+        case EV_CLOSURE_REDRAW: closure_next(e, arg, now); break;
+        case EV_CLOSURE_END: on_closure_end(e, arg, now); break;
+        case EV_DAY_END: on_day_end(e, arg, now); break;
+        }
+    }
+    out->events = n;
+    for (int k = 0; k < sc->nstocks; k++)
+        out->stocks[k].final_stock = e->level[k];
+    return COR_OK;
+}

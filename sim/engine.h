@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The engine: one replication of the reference model (DESIGN §2).
+ *
+ * Two objects split what is shared from what is not. A cor_model holds what
+ * every replication reads: the scenario plus step functions derived from it
+ * (season speed and closure-rate factors, phase hazard factors) and the
+ * horizon; it is immutable and shared by all threads. A cor_engine is one
+ * worker's mutable state (event queue, convoy pool, queues, stocks, RNG
+ * streams); it is reused replication after replication, so after the first
+ * few replications the event loop allocates nothing.
+ *
+ * A replication writes everything it measures into a cor_rep_result owned
+ * by the caller; the experiment merges those in replication order. */
+#ifndef COR_ENGINE_H
+#define COR_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "corridor/results.h"
+#include "corridor/scenario.h"
+#include "corridor/status.h"
+
+/* A replication that processes more events than this is stopped with
+ * COR_ELIMIT: the scenario asks for absurd work (say, a departure every
+ * second for ten years) and would otherwise look like a hang. */
+#define COR_MAX_EVENTS_PER_REP 200000000ULL
+
+/* A piecewise-constant function of time: value[i] holds on [t[i], t[i+1]). */
+struct cor_steps {
+    double *t;
+    double *value;
+    int n;
+};
+
+struct cor_model {
+    const struct cor_scenario *sc;
+    int days;
+    double t_end;                /* 24 * days: events at t <= t_end run */
+    struct cor_steps speed;      /* product of season speed factors */
+    struct cor_steps closure_rate; /* product of season closure-rate factors */
+    struct cor_steps hazard;     /* phase hazard factor (1 before the first) */
+    double *escort_base_hours;   /* per flow: escorted stretch's km/speed sum */
+};
+
+/* Per replication, per city x commodity. */
+struct cor_rep_stock {
+    double delivered;     /* accepted into stock */
+    double turned_away;   /* above capacity */
+    double consumed;
+    double unmet;
+    double final_stock;
+    int shortage_days;
+    int rationing_days;
+    int first_short;      /* first shortage day, -1 if none */
+};
+
+struct cor_rep_result {
+    int nstocks, days, ncommodities;
+    struct cor_rep_stock *stocks;
+    double *day_stock;      /* days x nstocks, after consumption */
+    double *day_unmet;
+    double *day_delivered;
+    uint8_t *day_short;
+    long dispatched, cancelled, skipped;
+    long ambushes, convoys_ambushed, trucks_destroyed, drivers_killed;
+    long escorted_convoys;  /* convoys that obtained an escort unit */
+    double escort_wait;     /* hours waited for a unit, summed */
+    double *lost;           /* per commodity */
+    uint64_t events;
+    bool trace_on;
+    struct cor_trace_event *trace; /* grows; only when trace_on */
+    long ntrace, trace_cap;
+};
+
+/* Builds the shared model for a run of `days` days. Free with
+ * cor_model_free(); the scenario must outlive it. */
+struct cor_model *cor_model_new(const struct cor_scenario *sc, int days);
+void cor_model_free(struct cor_model *m);
+/* The step function's value at time t (hours, t >= 0). */
+double cor_steps_at(const struct cor_steps *s, double t);
+
+/* Sizes a result for the model; free its arrays with cor_rep_result_fini. */
+void cor_rep_result_init(struct cor_rep_result *r, const struct cor_model *m);
+void cor_rep_result_fini(struct cor_rep_result *r);
+
+/* A worker's state for the model; free with cor_engine_free (NULL ok). */
+struct cor_engine *cor_engine_new(const struct cor_model *m);
+void cor_engine_free(struct cor_engine *e);
+/* Runs replication `rep` of a run seeded `seed` into *out (overwritten;
+ * out->trace_on selects the event trace). Returns COR_OK, or COR_ELIMIT when
+ * the replication exceeds COR_MAX_EVENTS_PER_REP. */
+enum cor_status cor_engine_run(struct cor_engine *e, uint64_t seed, long rep,
+                               struct cor_rep_result *out);
+
+#endif
