@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The model against closed forms (DESIGN §7): depletion day, ambush
+ * probability, binomial losses, Erlang C escort waits, closure windows,
+ * season travel times, balanced supply, deterrence, fleets.
+ *
+ * Statistical checks use fixed seeds, so they are deterministic, and their
+ * tolerances come from the sampling distribution of the estimate: a
+ * binomial proportion within z = 4 standard errors (a false alarm rate of
+ * about 6e-5 per check for a correct model), a mean within a 99.9 % Student
+ * interval. */
+#include "testutil.h"
+
+#include <math.h>
+
+#include "engine.h"
+
+#define Z4 4.0
+
+static const char depletion_yaml[] =
+    "scenario: { name: depletion, horizon_days: 60, seed: 7, replications: 3 }\n"
+    "commodities: { fuel: { unit: m3 } }\n"
+    "nodes: { a: { kind: city } }\n"
+    "segments: []\n"
+    "cities:\n"
+    "  a:\n"
+    "    fuel: { stock: 1000, capacity: 2000, demand_per_day: 30 }\n";
+
+/* No deliveries, no rationing: the first shortage day is floor(S / D). */
+static void test_engine_depletion_day(void **state)
+{
+    (void)state;
+    struct cor_scenario *s = tu_load(depletion_yaml);
+    struct cor_results *r = tu_run(s, 3, 1);
+    const struct cor_stock_result *k = &r->stocks[0];
+    assert_true(k->p_shortage == 1.0);
+    assert_true(k->first_p10 == 33.0 && k->first_p50 == 33.0 && k->first_p90 == 33.0);
+    assert_int_equal(k->half_reps_by, 33);
+    /* Days 33..59 short: 27 days; unmet 30 - 10 on day 33, then 30 a day. */
+    tu_assert_near(k->shortage_days.mean, 27.0, 0.0);
+    tu_assert_near(k->unmet.mean, 20.0 + 26 * 30.0, 1e-9);
+    tu_assert_near(k->served_fraction.mean, 1000.0 / (30.0 * 60), 1e-12);
+    tu_assert_near(cor_results_day(r, 32, 0)->stock_mean, 10.0, 1e-9);
+    assert_true(cor_results_day(r, 32, 0)->p_short == 0.0);
+    assert_true(cor_results_day(r, 33, 0)->p_short == 1.0);
+    cor_results_free(r);
+    cor_scenario_free(s);
+}
+
+/* Rounding residue must not create a shortage day: S = 3, D = 0.1 gives
+ * day 30 exactly. */
+static void test_engine_depletion_no_rounding_residue(void **state)
+{
+    (void)state;
+    static const char y[] =
+        "scenario: { name: residue, horizon_days: 40, replications: 1 }\n"
+        "commodities: { fuel: {} }\n"
+        "nodes: { a: { kind: city } }\n"
+        "segments: []\n"
+        "cities: { a: { fuel: { stock: 3, capacity: 10, demand_per_day: 0.1 } } }\n";
+    struct cor_scenario *s = tu_load(y);
+    struct cor_results *r = tu_run(s, 1, 1);
+    assert_true(r->stocks[0].first_p50 == 30.0);
+    cor_results_free(r);
+    cor_scenario_free(s);
+}
+
+/* Rationing: below 5 days of cover the day's target is 0.5 x demand. */
+static void test_engine_rationing_arithmetic(void **state)
+{
+    (void)state;
+    static const char y[] =
+        "scenario: { name: ration, horizon_days: 30, replications: 1 }\n"
+        "commodities: { fuel: {} }\n"
+        "nodes: { a: { kind: city } }\n"
+        "segments: []\n"
+        "cities: { a: { fuel: { stock: 100, capacity: 100, demand_per_day: 10,\n"
+        "                        ration: { below_days: 5, factor: 0.5 } } } }\n";
+    struct cor_scenario *s = tu_load(y);
+    struct cor_results *r = tu_run(s, 1, 1);
+    /* Days 0-4 full demand (stock 100 -> 50); from day 5 stock < 50 is
+     * false at 50 exactly, so day 5 is full too (50 -> 40); then rationed
+     * at 5 a day: 40 lasts days 6..13, day 14 has 0 -> short. */
+    assert_true(r->stocks[0].first_p50 == 14.0);
+    tu_assert_near(cor_results_day(r, 5, 0)->stock_mean, 40.0, 1e-9);
+    tu_assert_near(cor_results_day(r, 6, 0)->stock_mean, 35.0, 1e-9);
+    /* Rationing days: 6..29 = 24; unmet on shortage days is 5 a day. */
+    tu_assert_near(r->stocks[0].rationing_days.mean, 24.0, 0);
+    tu_assert_near(r->stocks[0].unmet.mean, 16 * 5.0, 1e-9);
+    cor_results_free(r);
+    cor_scenario_free(s);
+}
+
+/* One flow over one hazardous segment: the share of convoys ambushed is
+ * 1 - exp(-lambda km / 1000 F) with F = phase x commodity x escort. */
+static void check_ambush_share(double hazard, double km, double phase,
+                               double commodity, int escorted)
+{
+    char y[2048];
+    snprintf(y, sizeof y,
+             "scenario: { name: ambush, horizon_days: 100, seed: 11, replications: 40 }\n"
+             "commodities: { fuel: {} }\n"
+             "nodes: { a: { kind: port }, b: { kind: city } }\n"
+             "segments: [ { from: a, to: b, km: %g, speed_kmh: 50, hazard: %g } ]\n"
+             "cities: { b: { fuel: { capacity: 1e12 } } }\n"
+             "flows:\n"
+             "  - { id: f, commodity: fuel, route: [a, b], trucks: 10, payload: 1,\n"
+             "      every_hours: 2%s }\n"
+             "%s"
+             "threats:\n"
+             "  ambush: { loss_probability: 0, commodity_factor: { fuel: %g } }\n"
+             "  phases: [ { from_day: 0, hazard_factor: %g } ]\n",
+             km, hazard, escorted ? ", escort: e" : "",
+             escorted ? "escorts: { e: { units: 1000, from: a, to: b, hazard_factor: 0.5 } }\n"
+                      : "",
+             commodity, phase);
+    struct cor_scenario *s = tu_load(y);
+    struct cor_results *r = tu_run(s, 40, 2);
+    double n = r->corridor.convoys_dispatched.mean * 40;
+    double hits = r->corridor.ambushes.mean * 40;
+    double F = phase * commodity * (escorted ? 0.5 : 1.0);
+    double p = 1.0 - exp(-hazard * km / 1000.0 * F);
+    tu_assert_near(hits / n, p, Z4 * sqrt(p * (1 - p) / n));
+    assert_true(n == 40 * 1201.0); /* departures at 0, 2, ..., 2400 h */
+    cor_results_free(r);
+    cor_scenario_free(s);
+}
+
+static void test_engine_ambush_probability(void **state)
+{
+    (void)state;
+    check_ambush_share(0.5, 100, 1.0, 1.0, 0);   /* p ~ 0.049 */
+    check_ambush_share(2.0, 300, 1.0, 1.0, 0);   /* p ~ 0.45 */
+    check_ambush_share(1.0, 200, 3.0, 2.0, 0);   /* phase x commodity */
+    check_ambush_share(1.0, 200, 3.0, 2.0, 1);   /* and escort 0.5 */
+}
+
+/* Every entry is ambushed (huge hazard): destroyed trucks are
+ * Binomial(trucks, q) per ambush, killed drivers Binomial(destroyed, k). */
+static void test_engine_binomial_losses(void **state)
+{
+    (void)state;
+    static const char y[] =
+        "scenario: { name: losses, horizon_days: 50, seed: 3, replications: 20 }\n"
+        "commodities: { fuel: {} }\n"
+        "nodes: { a: { kind: port }, b: { kind: city } }\n"
+        "segments: [ { from: a, to: b, km: 100, speed_kmh: 50, hazard: 1e6 } ]\n"
+        "cities: { b: { fuel: { capacity: 1e12 } } }\n"
+        "flows:\n"
+        "  - { id: f, commodity: fuel, route: [a, b], trucks: 20, payload: 3,\n"
+        "      every_hours: 6 }\n"
+        "threats:\n"
+        "  ambush: { loss_probability: 0.3, driver_death_probability: 0.4 }\n";
+    struct cor_scenario *s = tu_load(y);
+    struct cor_results *r = tu_run(s, 20, 1);
+    double amb = r->corridor.ambushes.mean * 20;
+    double trucks = amb * 20, lost = r->corridor.trucks_destroyed.mean * 20;
+    double killed = r->corridor.drivers_killed.mean * 20;
+    assert_true(amb == r->corridor.convoys_dispatched.mean * 20);
+    tu_assert_near(lost / trucks, 0.3, Z4 * sqrt(0.3 * 0.7 / trucks));
+    tu_assert_near(killed / lost, 0.4, Z4 * sqrt(0.4 * 0.6 / lost));
+    /* Cargo lost is destroyed trucks x payload. */
+    tu_assert_near(r->corridor.lost[0].mean, r->corridor.trucks_destroyed.mean * 3, 1e-6);
+    cor_results_free(r);
+    cor_scenario_free(s);
+}
+
+/* Erlang C: probability that an arrival waits in an M/M/c queue with
+ * offered load a = lambda / mu. */
+static double erlang_c(int c, double a)
+{
+    double term = 1.0, sum = 1.0; /* k = 0 */
+    for (int k = 1; k < c; k++) {
+        term *= a / k;
+        sum += term;
+    }
+    double top = term * a / c * c / (c - a); /* a^c / c! * c / (c - a) */
+    return top / (sum + top);
+}
+
+/* Poisson departures, near-zero escorted travel, exponential returns: the
+ * escort pool is an M/M/c queue and the mean wait is C(c, a) / (c mu - lambda). */
+static void check_erlang(double lambda, double mu, int c)
+{
+    char y[2048];
+    snprintf(y, sizeof y,
+             "scenario: { name: erlang, horizon_days: 150, seed: 5, replications: 60 }\n"
+             "commodities: { fuel: {} }\n"
+             "nodes: { a: { kind: port }, b: { kind: city } }\n"
+             "segments: [ { from: a, to: b, km: 0.0001, speed_kmh: 1000 } ]\n"
+             "cities: { b: { fuel: { capacity: 1e15 } } }\n"
+             "flows:\n"
+             "  - { id: f, commodity: fuel, route: [a, b], trucks: 1, payload: 1,\n"
+             "      every_hours: { exponential: %.17g }, escort: e }\n"
+             "escorts: { e: { units: %d, from: a, to: b,\n"
+             "                return_hours: { exponential: %.17g } } }\n",
+             1.0 / lambda, c, 1.0 / mu);
+    struct cor_scenario *s = tu_load(y);
+    struct cor_results *r = tu_run(s, 60, 2);
+    double wq = erlang_c(c, lambda / mu) / (c * mu - lambda);
+    const struct cor_estimate *w = &r->corridor.escort_wait_hours;
+    /* The 95 % interval widened to 99.9 % (3.29 / 1.96), plus the bias of
+     * starting empty, bounded by the waits of the first few hours: about
+     * 1 % of 3600 hours. */
+    double half = (w->hi - w->mean) * 3.29 / 1.96 + 0.01 * wq;
+    tu_assert_near(w->mean, wq, half);
+    cor_results_free(r);
+    cor_scenario_free(s);
+}
+
+static void test_engine_escort_erlang_c(void **state)
+{
+    (void)state;
+    check_erlang(1.0, 0.5, 3);   /* rho = 0.67 */
+    check_erlang(0.5, 0.25, 1);  /* M/M/1, rho = 0.5 */
+    check_erlang(1.8, 0.2, 10);  /* heavy: rho = 0.9 */
+}
+
+/* A scheduled closure [5, 10) holds convoys at its entry node and releases
+ * them, in one burst, the moment it reopens at t = 240 h. */
+static void test_engine_closure_window(void **state)
+{
+    (void)state;
+    static const char y[] =
+        "scenario: { name: closure, horizon_days: 15, replications: 2 }\n"
+        "commodities: { fuel: {} }\n"
+        "nodes: { a: { kind: port }, b: { kind: city } }\n"
+        "segments: [ { from: a, to: b, km: 10, speed_kmh: 10 } ]\n"
+        "cities: { b: { fuel: { capacity: 1e9 } } }\n"
+        "flows:\n"
+        "  - { id: f, commodity: fuel, route: [a, b], trucks: 1, payload: 1,\n"
+        "      every_hours: 24, start_hour: 12 }\n"
+        "threats:\n"
+        "  closures: [ { segment: b-a, from_day: 5, to_day: 10 } ]\n";
+    struct cor_scenario *s = tu_load(y);
+    struct cor_results *r = tu_run(s, 2, 1);
+    for (int d = 0; d < 15; d++) {
+        double want = d < 5 ? 1 : d < 10 ? 0 : d == 10 ? 6 : 1;
+        tu_assert_near(cor_results_day(r, d, 0)->delivered_mean, want, 0);
+    }
+    cor_results_free(r);
+    cor_scenario_free(s);
+}
+
+/* Deliveries equal to demand, arriving before each day's consumption, keep
+ * the stock exactly where it started. */
+static void test_engine_balanced_supply(void **state)
+{
+    (void)state;
+    static const char y[] =
+        "scenario: { name: balanced, horizon_days: 90, replications: 4 }\n"
+        "commodities: { grain: {} }\n"
+        "nodes: { a: { kind: port }, b: { kind: city } }\n"
+        "segments: [ { from: a, to: b, km: 100, speed_kmh: 50 } ]\n"
+        "cities: { b: { grain: { stock: 5000, capacity: 10000, demand_per_day: 400 } } }\n"
+        "flows:\n"
+        "  - { id: g, commodity: grain, route: [a, b], trucks: 10, payload: 40,\n"
+        "      every_hours: 24, start_hour: 0 }\n";
+    struct cor_scenario *s = tu_load(y);
+    struct cor_results *r = tu_run(s, 4, 2);
+    for (int d = 0; d < 90; d++) {
+        const struct cor_day_result *dr = cor_results_day(r, d, 0);
+        tu_assert_near(dr->stock_mean, 5000.0, 1e-9);
+        /* The histogram estimate is within half a bin (capacity / 512). */
+        tu_assert_near(dr->stock_p50, 5000.0, 10000.0 / 512);
+    }
+    assert_true(r->stocks[0].p_shortage == 0.0);
+    tu_assert_near(r->stocks[0].served_fraction.mean, 1.0, 1e-12);
+    cor_results_free(r);
+    cor_scenario_free(s);
+}
+
+/* Runs one replication with the trace on, through the engine directly. */
+static struct cor_rep_result *trace_run(const struct cor_scenario *s,
+                                        struct cor_model **m)
+{
+    *m = cor_model_new(s, s->horizon_days);
+    struct cor_rep_result *out = calloc(1, sizeof *out);
+    cor_rep_result_init(out, *m);
+    out->trace_on = true;
+    struct cor_engine *e = cor_engine_new(*m);
+    assert_int_equal(cor_engine_run(e, s->seed, 0, out), COR_OK);
+    cor_engine_free(e);
+    return out;
+}
+
+/* Travel time is km / (speed x season factor at entry). */
+static void test_engine_season_speed(void **state)
+{
+    (void)state;
+    static const char y[] =
+        "scenario: { name: season, horizon_days: 6, replications: 1 }\n"
+        "commodities: { fuel: {} }\n"
+        "nodes: { a: { kind: port }, b: { kind: city } }\n"
+        "segments: [ { from: a, to: b, km: 100, speed_kmh: 50 } ]\n"
+        "cities: { b: { fuel: { capacity: 1e9 } } }\n"
+        "flows:\n"
+        "  - { id: f, commodity: fuel, route: [a, b], trucks: 1, payload: 1,\n"
+        "      every_hours: 24, start_hour: 1 }\n"
+        "threats:\n"
+        "  seasons: [ { label: rainy, from_day: 2, to_day: 4, speed_factor: 0.5 },\n"
+        "             { label: worse, from_day: 3, to_day: 4, speed_factor: 0.8 } ]\n";
+    struct cor_scenario *s = tu_load(y);
+    struct cor_model *m;
+    struct cor_rep_result *out = trace_run(s, &m);
+    double want[6] = {2, 2, 4, 5, 2, 2}; /* 2 h base; 0.5; 0.5 x 0.8 */
+    int seen = 0;
+    for (long i = 0; i < out->ntrace; i++) {
+        const struct cor_trace_event *ev = &out->trace[i];
+        if (ev->kind != COR_TRACE_DELIVER)
+            continue;
+        int d = (int)(ev->t / 24);
+        tu_assert_near(ev->t - (24.0 * d + 1), want[d], 1e-9);
+        seen++;
+    }
+    assert_int_equal(seen, 6);
+    cor_rep_result_fini(out);
+    free(out);
+    cor_model_free(m);
+    cor_scenario_free(s);
+}
+
+/* After an ambush with deterrence probability 1, departures due within the
+ * suspension are cancelled and counted; the schedule keeps running. */
+static void test_engine_deterrence_cancels(void **state)
+{
+    (void)state;
+    static const char y[] =
+        "scenario: { name: deter, horizon_days: 10, replications: 1 }\n"
+        "commodities: { fuel: {} }\n"
+        "nodes: { a: { kind: port }, b: { kind: city } }\n"
+        "segments: [ { from: a, to: b, km: 10, speed_kmh: 10, hazard: 1e9 } ]\n"
+        "cities: { b: { fuel: { capacity: 1e9 } } }\n"
+        "flows:\n"
+        "  - { id: f, commodity: fuel, route: [a, b], trucks: 5, payload: 1,\n"
+        "      every_hours: 12 }\n"
+        "threats:\n"
+        "  ambush: { loss_probability: 0,\n"
+        "            deterrence: { probability: 1, suspend_days: 2 } }\n";
+    struct cor_scenario *s = tu_load(y);
+    struct cor_results *r = tu_run(s, 1, 1);
+    /* Departures at 0, 12, ..., 240: 21. Each dispatched convoy is ambushed
+     * at once and suspends [t, t + 48): 0 goes, 12..36 cancelled, 48 goes... */
+    tu_assert_near(r->corridor.convoys_dispatched.mean, 6, 0);  /* 0,48,...,240 */
+    tu_assert_near(r->corridor.departures_cancelled.mean, 15, 0);
+    cor_results_free(r);
+    cor_scenario_free(s);
+}
+
+/* A fleet of N trucks: a convoy takes min(trucks, waiting); an empty depot
+ * skips the departure; trucks come back after the route's travel time. */
+static void test_engine_fleet_returns(void **state)
+{
+    (void)state;
+    static const char y[] =
+        "scenario: { name: fleet, horizon_days: 4, replications: 1 }\n"
+        "commodities: { fuel: {} }\n"
+        "nodes: { a: { kind: port }, b: { kind: city } }\n"
+        "segments: [ { from: a, to: b, km: 100, speed_kmh: 10 } ]\n"
+        "cities: { b: { fuel: { capacity: 1e9 } } }\n"
+        "flows:\n"
+        "  - { id: f, commodity: fuel, route: [a, b], trucks: 4, payload: 1,\n"
+        "      every_hours: 6, fleet: 10 }\n";
+    struct cor_scenario *s = tu_load(y);
+    struct cor_results *r = tu_run(s, 1, 1);
+    /* 10 h out, 10 h back. t=0: 4 (6 left); t=6: 4 (2); t=12: 2 (0);
+     * t=18: skip; t=20 4 back, t=24: 4; t=26 4 back, t=30: 4; t=32 2 back,
+     * t=36: 2; ... a cycle of 20 h: dispatch pattern repeats. Delivered
+     * trucks = dispatched trucks whose arrival (t + 10) is within 96 h. */
+    assert_true(r->corridor.departures_skipped.mean > 0);
+    double delivered = r->stocks[0].delivered.mean;
+    assert_true(delivered > 0 && fmod(delivered, 1.0) == 0.0);
+    /* Never more than the fleet on the road: 10 trucks x 96 h / 20 h cycle. */
+    assert_true(delivered <= 10.0 * 96 / 20 + 10);
+    cor_results_free(r);
+    cor_scenario_free(s);
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_engine_depletion_day),
+        cmocka_unit_test(test_engine_depletion_no_rounding_residue),
+        cmocka_unit_test(test_engine_rationing_arithmetic),
+        cmocka_unit_test(test_engine_ambush_probability),
+        cmocka_unit_test(test_engine_binomial_losses),
+        cmocka_unit_test(test_engine_escort_erlang_c),
+        cmocka_unit_test(test_engine_closure_window),
+        cmocka_unit_test(test_engine_balanced_supply),
+        cmocka_unit_test(test_engine_season_speed),
+        cmocka_unit_test(test_engine_deterrence_cancels),
+        cmocka_unit_test(test_engine_fleet_returns),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
