@@ -21,7 +21,7 @@
 #include "corridor/scenario.h"
 #include "corridor/version.h"
 
-extern const char cor_default_scenario[];
+extern const char *const cor_default_scenario;
 extern const size_t cor_default_scenario_len;
 #define DEFAULT_NAME "rn1-2025-blockade.yaml"
 
