@@ -562,7 +562,8 @@ static void pad(FILE *out, size_t n)
 }
 
 /* Prints the grid, each line indented by `indent`, columns two spaces
- * apart, with no trailing blanks. */
+ * apart. Blanks are held back until something follows them, so that no line
+ * ends in spaces (an empty last cell, a left-aligned last column). */
 static void grid_print(const struct grid *g, FILE *out, size_t indent)
 {
     size_t ncols = (size_t)g->ncols;
@@ -574,17 +575,21 @@ static void grid_print(const struct grid *g, FILE *out, size_t indent)
             w[i % ncols] = tw;
     }
     for (size_t row = 0; row < g->ncells / ncols; row++) {
-        pad(out, indent);
+        size_t blanks = indent;
         for (size_t col = 0; col < ncols; col++) {
             const char *c = g->cells[row * ncols + col];
             size_t gap = w[col] - text_width(c);
             if (col > 0)
-                fputs("  ", out);
+                blanks += 2;
             if (g->align[col] == 'r')
-                pad(out, gap);
-            fputs(c, out);
-            if (g->align[col] != 'r' && col + 1 < ncols)
-                pad(out, gap);
+                blanks += gap;
+            if (*c) {
+                pad(out, blanks);
+                fputs(c, out);
+                blanks = 0;
+            }
+            if (g->align[col] != 'r')
+                blanks += gap;
         }
         putc('\n', out);
     }
