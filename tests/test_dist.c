@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Distributions: parameter checks, and sample means against the closed-form
+ * means within 5 standard errors (sd estimated from the sample). */
+#include "testutil.h"
+
+#include <math.h>
+
+#include <gsl/gsl_rstat.h>
+
+#include "corridor/dist.h"
+
+static void check_mean(struct cor_dist d, gsl_rng *r)
+{
+    assert_null(cor_dist_check(&d, 1));
+    gsl_rstat_workspace *w = gsl_rstat_alloc();
+    for (int i = 0; i < 200000; i++) {
+        double x = cor_dist_sample(&d, r);
+        assert_true(x >= 0.0);
+        gsl_rstat_add(x, w);
+    }
+    double se = gsl_rstat_sd(w) / sqrt(200000.0);
+    tu_assert_near(gsl_rstat_mean(w), cor_dist_mean(&d), 5.0 * se + 1e-12);
+    gsl_rstat_free(w);
+}
+
+static void test_dist_sample_means(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    gsl_rng_set(r, 99);
+    check_mean((struct cor_dist){COR_DIST_CONST, 4, 0, 0}, r);
+    check_mean((struct cor_dist){COR_DIST_EXPONENTIAL, 48, 0, 0}, r);
+    check_mean((struct cor_dist){COR_DIST_UNIFORM, 2, 12, 0}, r);
+    check_mean((struct cor_dist){COR_DIST_NORMAL, 10, 3, 0}, r);
+    check_mean((struct cor_dist){COR_DIST_NORMAL, 1, 3, 0}, r); /* heavy truncation */
+    check_mean((struct cor_dist){COR_DIST_LOGNORMAL, 24, 0.5, 0}, r);
+    check_mean((struct cor_dist){COR_DIST_GAMMA, 7, 0.4, 0}, r);
+    check_mean((struct cor_dist){COR_DIST_TRIANGULAR, 1, 2, 6}, r);
+    gsl_rng_free(r);
+}
+
+static void test_dist_check_rejects_bad_parameters(void **state)
+{
+    (void)state;
+    struct cor_dist bad[] = {
+        {COR_DIST_CONST, -1, 0, 0},
+        {COR_DIST_EXPONENTIAL, 0, 0, 0},
+        {COR_DIST_UNIFORM, 5, 2, 0},
+        {COR_DIST_UNIFORM, -1, 2, 0},
+        {COR_DIST_NORMAL, 0, 1, 0},
+        {COR_DIST_NORMAL, 1, -1, 0},
+        {COR_DIST_LOGNORMAL, 0, 1, 0},
+        {COR_DIST_GAMMA, 1, 0, 0},
+        {COR_DIST_TRIANGULAR, 1, 0.5, 2},
+        {COR_DIST_EXPONENTIAL, NAN, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_non_null(cor_dist_check(&bad[i], 0));
+    struct cor_dist zero = cor_dist_const(0);
+    assert_null(cor_dist_check(&zero, 0));
+    assert_non_null(cor_dist_check(&zero, 1)); /* an interval must be > 0 */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dist_sample_means),
+        cmocka_unit_test(test_dist_check_rejects_bad_parameters),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
