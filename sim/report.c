@@ -119,22 +119,32 @@ static struct civil civil_add(struct civil c, long days)
     return c;
 }
 
-static struct civil start_date(const struct cor_scenario *s)
+static bool civil_is_valid(struct civil c)
+{
+    return c.m >= 1 && c.m <= 12 && c.d >= 1 && c.d <= month_days(c.y, c.m);
+}
+
+/* Whether the outputs carry calendar dates. The loader validates the start
+ * date; an invalid one from a scenario built by other code is a bug, but
+ * the report then leaves the dates out rather than read past the month
+ * table. */
+static bool has_dates(const struct cor_scenario *s)
 {
     struct civil c = {s->start_year, s->start_month, s->start_day};
-    assert(c.m >= 1 && c.m <= 12 && c.d >= 1 && c.d <= month_days(c.y, c.m));
-    return c;
+    assert(!s->has_start_date || civil_is_valid(c));
+    return s->has_start_date && civil_is_valid(c);
 }
 
 /* Writes "YYYY-MM-DD" for day `day` of the run into buf (at least 16 bytes),
  * or "" when the scenario has no start date. */
 static void day_date(char *buf, size_t size, const struct cor_scenario *s, long day)
 {
-    if (!s->has_start_date || day < 0) {
+    if (!has_dates(s) || day < 0) {
         buf[0] = '\0';
         return;
     }
-    struct civil c = civil_add(start_date(s), day);
+    struct civil c = {s->start_year, s->start_month, s->start_day};
+    c = civil_add(c, day);
     snprintf(buf, size, "%04d-%02d-%02d", c.y, c.m, c.d);
 }
 
@@ -474,7 +484,7 @@ static enum cor_status write_summary(FILE *out, const void *ctx)
     jset(root, "seed", juint64(r->seed));
     jset(root, "replications", jint(r->replications));
     jset(root, "horizon_days", jint(r->days));
-    if (s->has_start_date) {
+    if (has_dates(s)) {
         char date[32];
         day_date(date, sizeof date, s, 0);
         jset(root, "start_date", jstr(date));
@@ -662,7 +672,7 @@ static void table_header(FILE *out, const struct cor_results *r)
     fprintf(out, "run        %ld replication%s, seed %" PRIu64 ", %d day%s",
             r->replications, r->replications == 1 ? "" : "s", r->seed, r->days,
             r->days == 1 ? "" : "s");
-    if (s->has_start_date && r->days > 0) {
+    if (has_dates(s) && r->days > 0) {
         char from[32], to[32];
         day_date(from, sizeof from, s, 0);
         day_date(to, sizeof to, s, r->days - 1);
@@ -676,7 +686,7 @@ static void table_header(FILE *out, const struct cor_results *r)
 static void table_shortage(FILE *out, const struct cor_results *r)
 {
     const struct cor_scenario *s = r->scenario;
-    bool dated = s->has_start_date;
+    bool dated = has_dates(s);
     fputs("\nShortage risk. First shortage day (p10, p50, p90) over the replications\n"
           "that had one; half by: the day by which half of all replications had one.\n"
           "Days count from day 0", out);

@@ -140,6 +140,7 @@ static struct cor_results *make_results(const struct cor_scenario *s)
     struct cor_stock_result *k = &r->stocks[0];
     k->p_shortage = 0;
     k->reps_short = 0;
+    k->first_p10 = k->first_p50 = k->first_p90 = 99; /* invalid: never read */
     k->half_reps_by = -1;
     k->shortage_days = est(100, 0, 0, 0);
     k->unmet = est(100, 0, 0, 0);
@@ -597,6 +598,20 @@ static void test_report_summary_huge_seed_is_exact(void **state)
     json_decref(root);
 }
 
+static void test_report_summary_invalid_utf8_is_sanitised(void **state)
+{
+    struct fixture *f = *state;
+    /* An override typed in a Latin-1 terminal: not UTF-8, so not JSON. */
+    char *saved = f->s->overrides[1];
+    f->s->overrides[1] = cor_strdup("scenario.name=Di\xe9ma");
+    json_t *root = parse_summary(f->r);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(root, "overrides"), 1)),
+                        "scenario.name=Di?ma");
+    json_decref(root);
+    free(f->s->overrides[1]);
+    f->s->overrides[1] = saved;
+}
+
 static void test_report_json_format_is_summary(void **state)
 {
     struct fixture *f = *state;
@@ -1020,6 +1035,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_report_summary_no_start_date_is_null, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_summary_nonfinite_is_null, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_summary_huge_seed_is_exact, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_summary_invalid_utf8_is_sanitised, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_json_format_is_summary, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_timeline_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_timeline_dates, setup, teardown),
