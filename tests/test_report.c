@@ -19,7 +19,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1008,6 +1010,55 @@ static void test_report_publish_failure_keeps_old_file(void **state)
     free(tmp);
 }
 
+static enum cor_status write_big(FILE *out, const void *ctx)
+{
+    (void)ctx;
+    for (int i = 0; i < 20000; i++)
+        fprintf(out, "%d,some,row,of,a,long,timeline\n", i);
+    return ferror(out) ? COR_EIO : COR_OK;
+}
+
+static void test_report_publish_file_size_limit(void **state)
+{
+    (void)state;
+    /* `ulimit -f` is how a half-written file was shown to happen: the write
+     * stops mid-document. With SIGXFSZ ignored the write fails with EFBIG,
+     * and the old file must survive whole, with no temporary left. */
+    char *tmp = temp_dir();
+    char *path = join(tmp, "timeline.csv");
+    struct cor_diag diag;
+    cor_diag_init(&diag);
+    assert_int_equal(cor_outfile_publish(path, write_text, "old\n", &diag), COR_OK);
+
+    struct rlimit saved, small;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved), 0);
+    small = saved;
+    small.rlim_cur = 8192;
+    struct sigaction ign = {.sa_handler = SIG_IGN}, old_sa;
+    sigemptyset(&ign.sa_mask);
+    assert_int_equal(sigaction(SIGXFSZ, &ign, &old_sa), 0);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+    enum cor_status st = cor_outfile_publish(path, write_big, NULL, &diag);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
+    assert_int_equal(sigaction(SIGXFSZ, &old_sa, NULL), 0);
+
+    assert_int_equal(st, COR_EIO);
+    assert_int_equal(cor_diag_count(&diag), 1);
+    char want[600];
+    snprintf(want, sizeof want, "cannot write %s: %s", path, strerror(EFBIG));
+    assert_string_equal(diag.entries[0].message, want);
+    char *got = read_file(path);
+    assert_string_equal(got, "old\n");
+    free(got);
+    char *names = list_dir(tmp);
+    assert_string_equal(names, "timeline.csv");
+    free(names);
+    cor_diag_fini(&diag);
+    remove_tree(tmp);
+    free(path);
+    free(tmp);
+}
+
 static void test_report_publish_relative_path(void **state)
 {
     (void)state;
@@ -1053,6 +1104,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_report_write_dir_under_file_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_write_dir_unwritable_fails, setup, teardown),
         cmocka_unit_test(test_report_publish_failure_keeps_old_file),
+        cmocka_unit_test(test_report_publish_file_size_limit),
         cmocka_unit_test(test_report_publish_relative_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
