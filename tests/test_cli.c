@@ -38,13 +38,14 @@ static char *slurp(const char *path)
 /* Runs the corridor binary with a NULL-terminated argument list. */
 static struct outcome run(const char *first, ...)
 {
-    const char *argv[64];
+    /* posix_spawn wants char *const argv[]; the strings are not written. */
+    char *argv[64];
     int n = 0;
-    argv[n++] = COR_BINARY;
+    argv[n++] = strdup(COR_BINARY);
     va_list ap;
     va_start(ap, first);
     for (const char *a = first; a && n < 63; a = va_arg(ap, const char *))
-        argv[n++] = a;
+        argv[n++] = strdup(a);
     va_end(ap);
     argv[n] = NULL;
 
@@ -56,8 +57,10 @@ static struct outcome run(const char *first, ...)
     posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     pid_t pid;
-    assert_int_equal(posix_spawn(&pid, COR_BINARY, &fa, NULL, (char **)argv, environ), 0);
+    assert_int_equal(posix_spawn(&pid, COR_BINARY, &fa, NULL, argv, environ), 0);
     posix_spawn_file_actions_destroy(&fa);
+    for (int i = 0; i < n; i++)
+        free(argv[i]);
     int ws;
     assert_int_equal(waitpid(pid, &ws, 0), pid);
     struct outcome o;

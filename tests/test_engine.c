@@ -211,7 +211,7 @@ static void test_engine_escort_erlang_c(void **state)
 {
     (void)state;
     check_erlang(1.0, 0.5, 3);   /* rho = 0.67 */
-    check_erlang(0.5, 0.25, 1);  /* M/M/1, rho = 0.5 */
+    check_erlang(0.5, 1.0, 1);   /* M/M/1, rho = 0.5 */
     check_erlang(1.8, 0.2, 10);  /* heavy: rho = 0.9 */
 }
 

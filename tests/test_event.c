@@ -38,8 +38,9 @@ static void test_event_heap_property_random(void **state)
     unsigned pushed = 0, popped = 0;
     for (int round = 0; round < 20000; round++) {
         if (gsl_rng_uniform(r) < 0.6 || cor_eventq_count(&q) == 0) {
-            /* Times only move forward, as in a simulation. */
-            double t = (last_t < 0 ? 0 : last_t) + (double)gsl_rng_uniform_int(r, 5);
+            /* Times only move forward, as in a simulation; many pushes
+             * share a time, so ties are exercised. */
+            double t = (last_t < 0 ? 0 : last_t) + 1.0 + (double)gsl_rng_uniform_int(r, 3);
             cor_eventq_push(&q, t, (enum cor_event_class)gsl_rng_uniform_int(r, 4), 0,
                             pushed++);
         } else {
