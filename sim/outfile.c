@@ -145,10 +145,13 @@ enum cor_status cor_outfile_mkdir(const char *dir, struct cor_diag *diag)
         free(parent);
     } else if (errno == EEXIST) {
         struct stat sb;
-        if (stat(dir, &sb) != 0)
+        if (stat(dir, &sb) != 0) {
             err = errno;
-        else if (!S_ISDIR(sb.st_mode))
-            err = ENOTDIR;
+        } else if (!S_ISDIR(sb.st_mode)) {
+            cor_diag_add(diag, NULL, 0, 0,
+                         "cannot write into %s: it exists and is not a directory", dir);
+            return COR_EIO;
+        }
     } else {
         err = errno;
     }

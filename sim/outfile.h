@@ -28,7 +28,9 @@ enum cor_status cor_outfile_publish(const char *path, cor_outfile_write_fn write
 
 /* Creates the directory `dir` (one level, like mkdir(1) without -p) unless
  * it already exists as a directory. Returns COR_OK, or COR_EIO with
- * `cannot create directory DIR: REASON` added to diag. */
+ * `cannot create directory DIR: REASON` (or, for an existing file that is
+ * not a directory, `cannot write into DIR: it exists and is not a
+ * directory`) added to diag. */
 enum cor_status cor_outfile_mkdir(const char *dir, struct cor_diag *diag);
 
 #endif
