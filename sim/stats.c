@@ -26,6 +26,7 @@ struct cor_agg {
     double *sum_stock, *sum_unmet, *sum_delivered; /* days x nstocks */
     long *n_short;                   /* days x nstocks */
     uint32_t *stock_hist;            /* days x nstocks x (COR_STOCK_BINS + 1) */
+    double *stock_min, *stock_max;   /* days x nstocks: clamp the estimates */
     gsl_rstat_workspace *corr[CO_N];
     gsl_rstat_workspace **lost;      /* per commodity */
     uint64_t events;
@@ -61,6 +62,8 @@ struct cor_agg *cor_agg_new(const struct cor_model *m)
     a->sum_delivered = cor_calloc(cells + 1, sizeof(double));
     a->n_short = cor_calloc(cells + 1, sizeof(long));
     a->stock_hist = cor_calloc(cells * (COR_STOCK_BINS + 1) + 1, sizeof(uint32_t));
+    a->stock_min = cor_calloc(cells + 1, sizeof(double));
+    a->stock_max = cor_calloc(cells + 1, sizeof(double));
     for (int i = 0; i < CO_N; i++)
         a->corr[i] = rstat_new();
     a->lost = cor_calloc((size_t)a->ncommodities + 1, sizeof *a->lost);
@@ -83,6 +86,8 @@ void cor_agg_free(struct cor_agg *a)
     free(a->sum_delivered);
     free(a->n_short);
     free(a->stock_hist);
+    free(a->stock_min);
+    free(a->stock_max);
     for (int i = 0; i < CO_N; i++)
         gsl_rstat_free(a->corr[i]);
     for (int i = 0; i < a->ncommodities; i++)
@@ -132,6 +137,11 @@ void cor_agg_add(struct cor_agg *a, struct cor_rep_result *r)
         a->sum_unmet[i] += r->day_unmet[i];
         a->sum_delivered[i] += r->day_delivered[i];
         a->n_short[i] += r->day_short[i];
+        double v = r->day_stock[i];
+        if (a->n == 0 || v < a->stock_min[i])
+            a->stock_min[i] = v;
+        if (a->n == 0 || v > a->stock_max[i])
+            a->stock_max[i] = v;
         a->stock_hist[i * (COR_STOCK_BINS + 1) +
                       stock_bin(r->day_stock[i], sc->stocks[k].capacity)]++;
     }
@@ -203,9 +213,12 @@ double cor_hist_quantile(const long *hist, int ndays, long n, double f)
     return x;
 }
 
-/* Quantile f of the R stock values binned in h (R + 1 bins), estimated by
- * bin values with the same interpolation rule as above. */
-static double stock_quantile(const uint32_t *h, long n, double cap, double f)
+/* Quantile f of the n stock values binned in h, estimated by bin midpoints
+ * with the same interpolation rule as above, then clamped to the observed
+ * range [lo, hi]: a day on which every replication has the same stock gets
+ * that stock exactly. */
+static double stock_quantile(const uint32_t *h, long n, double cap, double f,
+                             double vmin, double vmax)
 {
     double idx = f * (double)(n - 1);
     long lo = (long)floor(idx);
@@ -224,7 +237,8 @@ static double stock_quantile(const uint32_t *h, long n, double cap, double f)
     if (bhi < 0)
         bhi = blo;
     double x = bin_value(blo, cap);
-    return x + frac * (bin_value(bhi, cap) - x);
+    x += frac * (bin_value(bhi, cap) - x);
+    return x < vmin ? vmin : x > vmax ? vmax : x;
 }
 
 struct cor_results *cor_agg_finish(struct cor_agg *a, uint64_t seed)
@@ -280,9 +294,10 @@ struct cor_results *cor_agg_finish(struct cor_agg *a, uint64_t seed)
         short_by[k] += a->first_hist[(size_t)k * a->days + d];
         dr->stock_mean = a->sum_stock[i] / n;
         if (a->n) {
-            dr->stock_p05 = stock_quantile(h, a->n, cap, 0.05);
-            dr->stock_p50 = stock_quantile(h, a->n, cap, 0.50);
-            dr->stock_p95 = stock_quantile(h, a->n, cap, 0.95);
+            double lo = a->stock_min[i], hi = a->stock_max[i];
+            dr->stock_p05 = stock_quantile(h, a->n, cap, 0.05, lo, hi);
+            dr->stock_p50 = stock_quantile(h, a->n, cap, 0.50, lo, hi);
+            dr->stock_p95 = stock_quantile(h, a->n, cap, 0.95, lo, hi);
         }
         dr->p_short = (double)a->n_short[i] / n;
         dr->p_short_by = (double)short_by[k] / n;
