@@ -264,6 +264,13 @@ static const struct cor_ynode *opt(const struct cor_ynode *map, const char *key)
     return v && cor_ynode_is_null(v) ? NULL : v;
 }
 
+/* Where to report a null value: at its key, which is easier to see than an
+ * empty value, unless the null came from an override. */
+static const struct cor_ynode *null_at(const struct cor_ynode *map, long i)
+{
+    return map->items[i]->override ? map->items[i] : map->keys[i];
+}
+
 /* The value of a required key, or NULL after an error. */
 static const struct cor_ynode *req(struct loader *L, const struct cor_ynode *map,
                                    const char *key)
@@ -274,7 +281,7 @@ static const struct cor_ynode *req(struct loader *L, const struct cor_ynode *map
         return NULL;
     }
     if (cor_ynode_is_null(map->items[i])) {
-        err(L, map->keys[i], "'%s' needs a value", key);
+        err(L, null_at(map, i), "'%s' needs a value", key);
         return NULL;
     }
     return map->items[i];
@@ -319,7 +326,7 @@ static const struct cor_ynode *section(struct loader *L, const struct cor_ynode 
     const struct cor_ynode *v = parent->items[i];
     if (cor_ynode_is_null(v)) {
         if (required)
-            err(L, parent->keys[i], "'%s' needs a value", key);
+            err(L, null_at(parent, i), "'%s' needs a value", key);
         return NULL;
     }
     return want(L, v, k, Q(key)) ? v : NULL;
@@ -934,7 +941,7 @@ static void load_ambush(struct loader *L, const struct cor_ynode *t)
         double f;
         const struct cor_ynode *x = cf->items[i];
         if (cor_ynode_is_null(x)) {
-            err(L, cf->keys[i], "'%s' needs a value", SHOWS(cf->keys[i]->text));
+            err(L, null_at(cf, (long)i), "'%s' needs a value", SHOWS(cf->keys[i]->text));
             continue;
         }
         if (num_b(L, x, "commodity_factor", GE0, &f) && c >= 0)
@@ -1653,6 +1660,8 @@ struct cor_scenario *cor_scenario_load_buffer(const char *name, const char *buf,
                                               int noverrides, struct cor_diag *diag)
 {
     size_t before = cor_diag_count(diag);
+    if (!name)
+        name = "<buffer>";
     if (noverrides < 0)
         noverrides = 0;
     if (noverrides > COR_MAX_OVERRIDES) {

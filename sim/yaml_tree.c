@@ -200,7 +200,8 @@ static int perr_cmp(const void *pa, const void *pb)
 
 static void flush_errors(struct builder *b)
 {
-    qsort(b->errs, b->nerrs, sizeof *b->errs, perr_cmp);
+    if (b->nerrs) /* qsort's array may not be NULL, even when empty */
+        qsort(b->errs, b->nerrs, sizeof *b->errs, perr_cmp);
     for (size_t i = 0; i < b->nerrs; i++) {
         cor_diag_add(b->diag, b->name, b->errs[i].line, b->errs[i].col, "%s",
                      b->errs[i].msg);
