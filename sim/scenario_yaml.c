@@ -538,7 +538,10 @@ static bool duration(struct loader *L, const struct cor_ynode *n, const char *ke
     if (n->kind == COR_YNODE_SCALAR) {
         if (!num(L, n, key, &d.a))
             return false;
-        const char *why = cor_dist_check(&d, positive_mean);
+        /* cor_dist_check says ">= 0" first for a negative constant, which
+         * misleads where 0 is not allowed either. */
+        const char *why = positive_mean && d.a <= 0 ? "must be > 0"
+                                                    : cor_dist_check(&d, positive_mean);
         if (why) {
             err(L, n, "'%s' %s (got %s)", key, why, SHOW(n));
             return false;
@@ -1238,8 +1241,9 @@ static int stock_of(const struct loader *L, int node, int commodity)
     return -1;
 }
 
-/* Resolves a flow's route, fills its legs. Returns true if every node and
- * leg was found. */
+/* Resolves a flow's route and fills its legs. Returns true if every node
+ * was found, once: the checks that only need the nodes (escort stretch) can
+ * then run even if a leg is missing. */
 static bool load_route(struct loader *L, const struct cor_ynode *r, struct cor_flow *f,
                        int stamp)
 {
@@ -1276,16 +1280,13 @@ static bool load_route(struct loader *L, const struct cor_ynode *r, struct cor_f
     f->legs = cor_calloc(r->n - 1, sizeof *f->legs);
     for (size_t i = 0; i + 1 < r->n; i++) {
         int a = f->route[i], b = f->route[i + 1];
-        if (a < 0 || b < 0 || a == b) {
-            ok = false;
+        if (a < 0 || b < 0 || a == b)
             continue;
-        }
         int g = hmap_get_any(&L->pair_ix, NULL, pair_key(a, b));
         if (g < 0) {
             if (L->segments_ok)
                 err(L, r->items[i + 1], "no segment joins '%s' and '%s'",
                     SHOWS(s->nodes[a].id), SHOWS(s->nodes[b].id));
-            ok = false;
             continue;
         }
         const struct cor_segment *seg = &s->segments[g];
@@ -1346,8 +1347,7 @@ static void load_flows(struct loader *L, const struct cor_ynode *root)
             f->commodity = commodity_ref(L, v, "commodity");
 
         const struct cor_ynode *r = req(L, e, "route");
-        if (r)
-            load_route(L, r, f, (int)i + 1);
+        bool route_ok = r && load_route(L, r, f, (int)i + 1);
         int last = f->nroute >= 2 ? f->route[f->nroute - 1] : -1;
 
         long long x;
@@ -1390,7 +1390,7 @@ static void load_flows(struct loader *L, const struct cor_ynode *root)
             }
             f->escort = k;
             const struct cor_escort *x2 = &s->escorts[k];
-            if (!L->escort_ok[k] || f->nroute < 2)
+            if (!L->escort_ok[k] || !route_ok)
                 continue;
             int from = -1, to = -1;
             for (int j = 0; j < f->nroute; j++) {
@@ -1668,11 +1668,14 @@ struct cor_scenario *cor_scenario_load_buffer(const char *name, const char *buf,
         cor_diag_add(diag, "--set", 0, 0, "too many overrides (cap %d)", COR_MAX_OVERRIDES);
         noverrides = COR_MAX_OVERRIDES;
     }
-    struct cor_ynode *root = cor_ytree_parse(name, buf, len, diag);
-    if (!root)
-        return NULL;
+    /* All errors go through `tmp` first, to reach `diag` in file order. */
     struct cor_diag tmp;
     cor_diag_init(&tmp);
+    struct cor_ynode *root = cor_ytree_parse(name, buf ? buf : "", buf ? len : 0, &tmp);
+    if (!root) {
+        move_sorted(&tmp, diag);
+        return NULL;
+    }
     for (int i = 0; i < noverrides; i++)
         cor__override_apply(root, overrides[i], (unsigned)i + 1, &tmp);
 
