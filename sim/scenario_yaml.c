@@ -813,9 +813,9 @@ static void load_segments(struct loader *L, const struct cor_ynode *root)
         L->segments_ok = false;
         return;
     }
+    /* An empty list is allowed: a one-node scenario (a city living on its
+     * stock) has nothing to join, and is the simplest model to check. */
     size_t n = q->n;
-    if (n == 0)
-        err(L, q, "'segments' must list at least one segment");
     if (n > COR_MAX_SEGMENTS) {
         err(L, q->items[COR_MAX_SEGMENTS], "too many segments (cap %d)", COR_MAX_SEGMENTS);
         n = COR_MAX_SEGMENTS;
