@@ -916,8 +916,8 @@ static void test_scenario_hostile_inputs(void **state)
     }
 }
 
-/* Loading the same text twice gives the same scenario: nothing depends on
- * hash order or addresses. */
+/* BASE: legs in travel order against a segment written the other way,
+ * escort legs, stocks, and the escort's loss from threats.ambush. */
 static void test_scenario_base_scenario(void **state)
 {
     (void)state;
