@@ -1470,7 +1470,28 @@ static bool all_digits(const char *t)
     return true;
 }
 
-/* Looks up `comp` in a sequence: by the `id` of an element mapping first,
+/* Whether `comp` is "FROM-TO" or "TO-FROM" of an element without an `id`:
+ * the name a segment gets by default, so `segments.diboli-kayes.hazard`
+ * works as users expect. */
+static bool implied_segment_id(const struct cor_ynode *item, const char *comp)
+{
+    if (cor_ynode_get(item, "id"))
+        return false;
+    const struct cor_ynode *a = cor_ynode_get(item, "from");
+    const struct cor_ynode *b = cor_ynode_get(item, "to");
+    if (!a || !b || a->kind != COR_YNODE_SCALAR || b->kind != COR_YNODE_SCALAR)
+        return false;
+    size_t la = strlen(a->text), lb = strlen(b->text);
+    if (strlen(comp) != la + 1 + lb && strlen(comp) != lb + 1 + la)
+        return false;
+    return (strncmp(comp, a->text, la) == 0 && comp[la] == '-' &&
+            strcmp(comp + la + 1, b->text) == 0) ||
+           (strncmp(comp, b->text, lb) == 0 && comp[lb] == '-' &&
+            strcmp(comp + lb + 1, a->text) == 0);
+}
+
+/* Looks up `comp` in a sequence: by the `id` of an element mapping first
+ * (given, or implied "from-to" for an element with from/to and no id),
  * then, if it is all digits, by index. Returns the index or -1 (reported). */
 static long seq_lookup(const struct cor_ynode *q, const char *comp, const char *prefix,
                        unsigned ordinal, size_t col, struct cor_diag *diag)
@@ -1480,6 +1501,9 @@ static long seq_lookup(const struct cor_ynode *q, const char *comp, const char *
         if (id && id->kind == COR_YNODE_SCALAR && strcmp(id->text, comp) == 0)
             return (long)i;
     }
+    for (size_t i = 0; i < q->n; i++)
+        if (q->items[i]->kind == COR_YNODE_MAP && implied_segment_id(q->items[i], comp))
+            return (long)i;
     if (all_digits(comp)) {
         size_t len = strlen(comp);
         unsigned long idx = len <= 9 ? strtoul(comp, NULL, 10) : (unsigned long)-1;

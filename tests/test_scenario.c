@@ -444,6 +444,7 @@ static void test_scenario_overrides_applied(void **state)
         "scenario.description=",
         "flows.fuel-kayes.fleet=12",
         "segments.2.km=1e2",
+        "segments.kayes-diboli.hazard=0.25", /* implied id, either direction */
     };
     int nov = (int)(sizeof ov / sizeof *ov);
     struct cor_scenario *s = load_path(EXAMPLE, ov, nov);
@@ -457,6 +458,7 @@ static void test_scenario_overrides_applied(void **state)
     /* A key that was not in the file is added. */
     assert_int_equal(s->flows[cor_scenario_flow(s, "fuel-kayes")].fleet, 12);
     assert_true(s->segments[2].km == 100);
+    assert_true(s->segments[cor_scenario_segment(s, "diboli-kayes")].hazard == 0.25);
     assert_int_equal(s->noverrides, nov);
     for (int i = 0; i < nov; i++)
         assert_string_equal(s->overrides[i], ov[i]);
