@@ -483,10 +483,11 @@ static void test_scenario_override_errors(void **state)
     assert_errors(BASE, ov4, 1,
                   "--set:1:10: error: cannot set 'segments.1': it is a mapping, not a "
                   "scalar\n");
-    /* Segments are addressed by index, or by an explicit `id:`. */
-    const char *ov5[] = {"segments.cd.km=5", "segments.a-b.km=5"};
-    assert_errors(BASE, ov5, 2,
-                  "--set:2:10: error: no element with id 'a-b' at 'segments.a-b'\n");
+    /* Segments are addressed by index, by an explicit `id:` or by their
+     * implied from-to name; a pair no segment joins is an error. */
+    const char *ov5[] = {"segments.cd.km=5", "segments.a-b.km=5", "segments.a-x.km=5"};
+    assert_errors(BASE, ov5, 3,
+                  "--set:3:10: error: no element with id 'a-x' at 'segments.a-x'\n");
     /* A required key emptied by an override: the error is the override's. */
     const char *ov7[] = {"scenario.name=", "flows.f.every_hours=~"};
     assert_errors(BASE, ov7, 2,
