@@ -20,6 +20,7 @@
 #include "corridor/report.h"
 #include "corridor/scenario.h"
 #include "corridor/version.h"
+#include "work.h"
 
 extern const char *const cor_default_scenario;
 extern const size_t cor_default_scenario_len;
@@ -54,6 +55,7 @@ static const char usage_run[] =
     "  --threads T         worker threads (default: all cores); results do not\n"
     "                      depend on T\n"
     "  --days D            horizon in days (default: the scenario's)\n"
+    "  --start-date DATE   calendar date of day 0, YYYY-MM-DD (outputs carry dates)\n"
     "  --set PATH=VALUE    override a scenario value, e.g.\n"
     "                      --set flows.fuel-bamako.trucks=10 (repeatable)\n"
     "  --out DIR           also write summary.json, timeline.csv, events.csv\n"
@@ -141,9 +143,16 @@ struct run_args {
     const char **sets;
     int nsets;
     const char *out_dir;
+    char *start_date;     /* the --start-date override, owned */
     enum cor_format format;
     bool quiet;
 };
+
+static void run_args_fini(struct run_args *a)
+{
+    free(a->sets);
+    free(a->start_date);
+}
 
 struct progress {
     struct timespec start;
@@ -205,6 +214,15 @@ static int parse_run(int argc, char **argv, struct run_args *a)
                 err = usage_error("too many --set options (cap %d)", COR_MAX_OVERRIDES);
             else if (v)
                 a->sets[a->nsets++] = v;
+        } else if (take_opt(argc, argv, &i, "--start-date", &v, &err)) {
+            /* An override like any other, so the loader checks the date and
+             * summary.json records it. */
+            if (v) {
+                size_t len = strlen(v) + sizeof "scenario.start_date=";
+                free(a->start_date);
+                a->start_date = cor_malloc(len);
+                snprintf(a->start_date, len, "scenario.start_date=%s", v);
+            }
         } else if (take_opt(argc, argv, &i, "--out", &v, &err)) {
             if (v && !*v)
                 err = usage_error("--out needs a directory");
@@ -238,8 +256,14 @@ static int cmd_run(int argc, char **argv)
     struct run_args a;
     memset(&a, 0, sizeof a);
     int rc = parse_run(argc, argv, &a);
+    if (!rc && a.start_date) {
+        if (a.nsets >= COR_MAX_OVERRIDES)
+            rc = usage_error("too many --set options (cap %d)", COR_MAX_OVERRIDES);
+        else
+            a.sets[a.nsets++] = a.start_date;
+    }
     if (rc) {
-        free(a.sets);
+        run_args_fini(&a);
         return rc < 0 ? COR_EXIT_OK : rc;
     }
 
@@ -253,7 +277,7 @@ static int cmd_run(int argc, char **argv)
     if (!sc) {
         cor_diag_print(&diag, stderr);
         cor_diag_fini(&diag);
-        free(a.sets);
+        run_args_fini(&a);
         return COR_EXIT_USAGE;
     }
 
@@ -265,6 +289,15 @@ static int cmd_run(int argc, char **argv)
     if (a.days)
         opt.days = a.days;
     opt.threads = a.threads ? a.threads : cor_cpu_count();
+    /* Refuse absurd work up front (a bad scenario: exit 2), rather than let
+     * the engine's per-replication cap find it after minutes or years. */
+    if (cor_work_check(sc, opt.days, opt.replications, &diag) != COR_OK) {
+        cor_diag_print(&diag, stderr);
+        cor_scenario_free(sc);
+        cor_diag_fini(&diag);
+        run_args_fini(&a);
+        return COR_EXIT_USAGE;
+    }
     opt.trace = a.out_dir != NULL;
     opt.stop = &stop_signal;
     struct progress prog = {.last = 0};
@@ -287,6 +320,13 @@ static int cmd_run(int argc, char **argv)
     if (prog.shown)
         fputs("\r\033[K", stderr);
     int exit_code = COR_EXIT_OK;
+    /* A signal that lands after the last replication but before the files
+     * are written still means "stop": honour it and write nothing. */
+    if (st == COR_OK && stop_signal) {
+        cor_results_free(res);
+        res = NULL;
+        st = COR_EINTERRUPTED;
+    }
     if (st == COR_EINTERRUPTED) {
         exit_code = 128 + (int)stop_signal;
         fprintf(stderr, "corridor: interrupted; nothing written\n");
@@ -311,7 +351,7 @@ static int cmd_run(int argc, char **argv)
     cor_results_free(res);
     cor_scenario_free(sc);
     cor_diag_fini(&diag);
-    free(a.sets);
+    run_args_fini(&a);
     return exit_code;
 }
 
@@ -330,6 +370,11 @@ static int cmd_validate(int argc, char **argv)
         struct cor_diag diag;
         cor_diag_init(&diag);
         struct cor_scenario *sc = cor_scenario_load_file(argv[i], NULL, 0, &diag);
+        /* The file's own horizon and replications must be a feasible run. */
+        if (sc && cor_work_check(sc, sc->horizon_days, sc->replications, &diag) != COR_OK) {
+            cor_scenario_free(sc);
+            sc = NULL;
+        }
         nfiles++;
         if (sc)
             printf("%s: ok (%s: %d nodes, %d segments, %d flows, %d stocks)\n",
@@ -344,6 +389,10 @@ static int cmd_validate(int argc, char **argv)
     }
     if (nfiles == 0)
         return usage_error("'validate' needs at least one scenario file");
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "corridor: error: cannot write the result to stdout\n");
+        return COR_EXIT_RUNTIME;
+    }
     return bad ? COR_EXIT_USAGE : COR_EXIT_OK;
 }
 

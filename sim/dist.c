@@ -23,6 +23,7 @@ const char *cor_dist_kind_name(enum cor_dist_kind k)
     case COR_DIST_LOGNORMAL: return "lognormal";
     case COR_DIST_GAMMA: return "gamma";
     case COR_DIST_TRIANGULAR: return "triangular";
+    case COR_DIST_BETA: return "beta";
     }
     return "?";
 }
@@ -65,6 +66,11 @@ double cor_dist_sample(const struct cor_dist *d, gsl_rng *r)
     }
     case COR_DIST_TRIANGULAR:
         return triangular(d->a, d->b, d->c, r);
+    case COR_DIST_BETA: {
+        /* Method of moments: mean m and sd s give a + b = m(1-m)/s^2 - 1. */
+        double nu = d->a * (1.0 - d->a) / (d->b * d->b) - 1.0;
+        return gsl_ran_beta(r, d->a * nu, (1.0 - d->a) * nu);
+    }
     }
     return 0.0;
 }
@@ -88,6 +94,8 @@ double cor_dist_mean(const struct cor_dist *d)
         return d->a * exp(0.5 * d->b * d->b);
     case COR_DIST_TRIANGULAR:
         return (d->a + d->b + d->c) / 3.0;
+    case COR_DIST_BETA:
+        return d->a;
     }
     return 0.0;
 }
@@ -130,6 +138,12 @@ const char *cor_dist_check(const struct cor_dist *d, int positive_mean)
             return "triangular needs 0 <= min <= mode <= max";
         if (positive_mean && d->c <= 0)
             return "triangular needs max > 0";
+        return NULL;
+    case COR_DIST_BETA:
+        if (!(d->a > 0 && d->a < 1))
+            return "beta needs 0 < mean < 1";
+        if (!(d->b > 0 && d->b * d->b < d->a * (1 - d->a)))
+            return "beta needs 0 < sd < sqrt(mean (1 - mean))";
         return NULL;
     }
     return "unknown distribution";

@@ -9,13 +9,21 @@
  * ambush draw — runs inside the event that brought it to the node, as the
  * tie rules ask.
  *
+ * A convoy follows one of its flow's routes (the main one, or an alternate
+ * it switched to at a shared node under the flow's reroute rule); its
+ * position is (route, leg). A segment remembers since when it has been
+ * closed, so a waiting convoy can give up on it after the rule's hours.
+ *
  * Draws come from separate streams (rng.h): per-flow departure intervals,
  * per-closure inter-arrivals and durations, ambush coin flips, binomial
- * losses, and other durations. */
+ * losses (and beta-distributed loss probabilities), and other durations
+ * (delays, dwell, suspensions, escort returns). */
 #include "engine.h"
 
 #include <assert.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +33,18 @@
 #include "event.h"
 #include "rng.h"
 
+void cor__invariant_failed(const char *file, int line, const char *cond,
+                           const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "corridor: invariant broken at %s:%d: %s: ", file, line, cond);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    abort();
+}
+
 enum ev_kind {
     EV_DEPART,          /* arg: flow */
     EV_ARRIVE,          /* arg: convoy reaching the end of its current leg */
@@ -33,13 +53,21 @@ enum ev_kind {
     EV_CLOSURE_START,   /* arg: closure (scheduled or random) */
     EV_CLOSURE_REDRAW,  /* arg: random closure whose rate factor was 0 */
     EV_CLOSURE_END,     /* arg: closure */
+    EV_DWELL_END,       /* arg: convoy done dwelling at a node */
+    EV_REROUTE_CHECK,   /* arg: convoy waiting at a closed segment */
     EV_DAY_END          /* arg: day */
 };
 
-enum convoy_state { CONVOY_FREE, CONVOY_MOVING, CONVOY_RETURNING };
+enum convoy_state {
+    CONVOY_FREE,
+    CONVOY_MOVING,      /* on a segment, dwelling or queued for an escort */
+    CONVOY_CLOSED_WAIT, /* in a closed segment's line */
+    CONVOY_RETURNING    /* fleet trucks driving back empty */
+};
 
 struct convoy {
     int flow;
+    int route;          /* index into the flow's routes */
     int leg;            /* next leg to enter, or the leg being travelled */
     int trucks;
     int next;           /* queue or free-list link, -1 at the end */
@@ -48,6 +76,7 @@ struct convoy {
     uint8_t state;
     uint8_t has_escort;
     uint8_t ambushed;
+    uint8_t rerouted;
 };
 
 struct fifo {
@@ -65,6 +94,7 @@ struct cor_engine {
     long next_serial;
     /* per segment */
     int *closed;               /* active closures */
+    double *closed_since;      /* when the count last rose from 0 */
     struct fifo *seg_wait;
     /* per escort */
     int *units_free;
@@ -72,9 +102,12 @@ struct cor_engine {
     /* per flow */
     double *suspended_until;
     long *fleet_waiting;
+    long *fleet_destroyed;
+    double *in_transit;        /* cargo on the road, for reorder points */
     /* per stock */
     double *level;
     double *delivered_today;
+    double now;                /* time of the event being processed */
     struct cor_rep_result *out;
 };
 
@@ -164,14 +197,6 @@ struct cor_model *cor_model_new(const struct cor_scenario *sc, int days)
     season_steps(&m->speed, sc, 0);
     season_steps(&m->closure_rate, sc, 1);
     phase_steps(&m->hazard, sc);
-    m->escort_base_hours = cor_calloc((size_t)sc->nflows + 1, sizeof(double));
-    for (int f = 0; f < sc->nflows; f++) {
-        const struct cor_flow *fl = &sc->flows[f];
-        if (fl->escort < 0)
-            continue;
-        for (int l = fl->escort_from_leg; l < fl->escort_to_leg; l++)
-            m->escort_base_hours[f] += fl->legs[l].base_hours;
-    }
     return m;
 }
 
@@ -188,7 +213,6 @@ void cor_model_free(struct cor_model *m)
     steps_free(&m->speed);
     steps_free(&m->closure_rate);
     steps_free(&m->hazard);
-    free(m->escort_base_hours);
     free(m);
 }
 
@@ -237,6 +261,8 @@ static void reset_result(struct cor_rep_result *r)
     r->trucks_destroyed = r->drivers_killed = 0;
     r->escorted_convoys = 0;
     r->escort_wait = 0.0;
+    r->convoys_rerouted = 0;
+    r->reroute_extra_km = 0.0;
     r->events = 0;
     r->ntrace = 0;
 }
@@ -254,11 +280,14 @@ struct cor_engine *cor_engine_new(const struct cor_model *m)
     size_t ns = (size_t)sc->nsegments + 1, ne = (size_t)sc->nescorts + 1;
     size_t nf = (size_t)sc->nflows + 1, nk = (size_t)sc->nstocks + 1;
     e->closed = cor_calloc(ns, sizeof *e->closed);
+    e->closed_since = cor_calloc(ns, sizeof *e->closed_since);
     e->seg_wait = cor_calloc(ns, sizeof *e->seg_wait);
     e->units_free = cor_calloc(ne, sizeof *e->units_free);
     e->esc_wait = cor_calloc(ne, sizeof *e->esc_wait);
     e->suspended_until = cor_calloc(nf, sizeof *e->suspended_until);
     e->fleet_waiting = cor_calloc(nf, sizeof *e->fleet_waiting);
+    e->fleet_destroyed = cor_calloc(nf, sizeof *e->fleet_destroyed);
+    e->in_transit = cor_calloc(nf, sizeof *e->in_transit);
     e->level = cor_calloc(nk, sizeof *e->level);
     e->delivered_today = cor_calloc(nk, sizeof *e->delivered_today);
     return e;
@@ -272,11 +301,14 @@ void cor_engine_free(struct cor_engine *e)
     cor_rng_fini(&e->rng);
     free(e->convoys);
     free(e->closed);
+    free(e->closed_since);
     free(e->seg_wait);
     free(e->units_free);
     free(e->esc_wait);
     free(e->suspended_until);
     free(e->fleet_waiting);
+    free(e->fleet_destroyed);
+    free(e->in_transit);
     free(e->level);
     free(e->delivered_today);
     free(e);
@@ -309,8 +341,26 @@ static void trace(struct cor_engine *e, double t, enum cor_trace_kind kind,
 static inline void schedule(struct cor_engine *e, double t,
                             enum cor_event_class cls, enum ev_kind kind, int arg)
 {
+    COR_INVARIANT(t >= e->now, "event %d scheduled at %.17g, before now %.17g",
+                  (int)kind, t, e->now);
     if (t <= e->m->t_end)
         cor_eventq_push(&e->q, t, cls, (uint32_t)kind, (uint32_t)arg);
+}
+
+static inline const struct cor_flow *flow_of(const struct cor_engine *e, int c)
+{
+    return &e->sc->flows[e->convoys[c].flow];
+}
+
+static inline const struct cor_route *route_of(const struct cor_engine *e, int c)
+{
+    return &flow_of(e, c)->routes[e->convoys[c].route];
+}
+
+/* The node convoy c stands at (or left last). */
+static inline int node_of(const struct cor_engine *e, int c)
+{
+    return route_of(e, c)->nodes[e->convoys[c].leg];
 }
 
 static void fifo_push(struct cor_engine *e, struct fifo *f, int c)
@@ -334,6 +384,26 @@ static int fifo_pop(struct cor_engine *e, struct fifo *f)
     return c;
 }
 
+/* Removes c from the middle of a line; true if it was there. Lines are
+ * short and removal is rare (a reroute), so a walk is fine. */
+static bool fifo_remove(struct cor_engine *e, struct fifo *f, int c)
+{
+    int prev = -1;
+    for (int x = f->head; x >= 0; prev = x, x = e->convoys[x].next) {
+        if (x != c)
+            continue;
+        int next = e->convoys[x].next;
+        if (prev < 0)
+            f->head = next;
+        else
+            e->convoys[prev].next = next;
+        if (f->tail == c)
+            f->tail = prev;
+        return true;
+    }
+    return false;
+}
+
 static int convoy_new(struct cor_engine *e, int flow, int trucks)
 {
     if (e->free_head < 0) {
@@ -351,15 +421,12 @@ static int convoy_new(struct cor_engine *e, int flow, int trucks)
     int c = e->free_head;
     struct convoy *cv = &e->convoys[c];
     e->free_head = cv->next;
+    memset(cv, 0, sizeof *cv);
     cv->flow = flow;
-    cv->leg = 0;
     cv->trucks = trucks;
     cv->next = -1;
-    cv->wait_start = 0.0;
     cv->serial = e->next_serial++;
     cv->state = CONVOY_MOVING;
-    cv->has_escort = 0;
-    cv->ambushed = 0;
     return c;
 }
 
@@ -370,35 +437,55 @@ static void convoy_free(struct cor_engine *e, int c)
     e->free_head = c;
 }
 
-/* Gives a free escort unit to convoy c and moves it on. */
+/* The cargo of c leaves the road (delivered or destroyed). */
+static void off_the_road(struct cor_engine *e, int c, int trucks)
+{
+    e->in_transit[e->convoys[c].flow] -= trucks * flow_of(e, c)->payload;
+}
+
+static void advance(struct cor_engine *e, int c, double t);
+
+/* Gives a free escort unit to convoy c. */
 static void escort_start(struct cor_engine *e, int c, double t)
 {
     struct convoy *cv = &e->convoys[c];
-    const struct cor_flow *fl = &e->sc->flows[cv->flow];
     cv->has_escort = 1;
     e->out->escorted_convoys++;
     e->out->escort_wait += t - cv->wait_start;
-    trace(e, t, COR_TRACE_ESCORT_START, cv->flow, c, fl->route[cv->leg], -1, -1,
-          0, 0, t - cv->wait_start);
+    trace(e, t, COR_TRACE_ESCORT_START, cv->flow, c, node_of(e, c), -1, -1, 0, 0,
+          t - cv->wait_start);
 }
 
+/* Convoy c lets its escort unit go at time t; the unit is free again after
+ * the return time: a draw, or the escorted stretch's travel time at the
+ * season factor in force now. */
 static void escort_release(struct cor_engine *e, int c, double t)
 {
     struct convoy *cv = &e->convoys[c];
-    const struct cor_flow *fl = &e->sc->flows[cv->flow];
+    const struct cor_flow *fl = flow_of(e, c);
     const struct cor_escort *es = &e->sc->escorts[fl->escort];
     cv->has_escort = 0;
-    double back = es->has_return
-                      ? cor_dist_sample(&es->return_hours,
-                                        cor_rng_stream(&e->rng, COR_STREAM_DURATION))
-                      : e->m->escort_base_hours[cv->flow] / cor_steps_at(&e->m->speed, t);
+    double back;
+    if (es->has_return) {
+        back = cor_dist_sample(&es->return_hours,
+                               cor_rng_stream(&e->rng, COR_STREAM_DURATION));
+    } else {
+        /* The stretch of the route the convoy was escorted on; a convoy that
+         * rerouted inside the stretch still releases at the main route's
+         * stretch length, the pool's nominal beat. */
+        const struct cor_route *rt = &fl->routes[0];
+        double hours = 0.0;
+        for (int l = rt->escort_from_leg; l < rt->escort_to_leg; l++)
+            hours += rt->legs[l].base_hours;
+        back = hours / cor_steps_at(&e->m->speed, t);
+    }
     schedule(e, t + back, COR_CLASS_ARRIVAL, EV_ESCORT_RETURN, fl->escort);
 }
 
 static void deliver(struct cor_engine *e, int c, double t)
 {
     struct convoy *cv = &e->convoys[c];
-    const struct cor_flow *fl = &e->sc->flows[cv->flow];
+    const struct cor_flow *fl = flow_of(e, c);
     int k = fl->stock;
     double amount = cv->trucks * fl->payload;
     double room = e->sc->stocks[k].capacity - e->level[k];
@@ -409,18 +496,28 @@ static void deliver(struct cor_engine *e, int c, double t)
     e->delivered_today[k] += accepted;
     e->out->stocks[k].delivered += accepted;
     e->out->stocks[k].turned_away += amount - accepted;
-    trace(e, t, COR_TRACE_DELIVER, cv->flow, c, fl->route[fl->nroute - 1], -1, k,
-          0, 0, accepted);
+    off_the_road(e, c, cv->trucks);
+    trace(e, t, COR_TRACE_DELIVER, cv->flow, c, node_of(e, c), -1, k, 0, 0, accepted);
     if (fl->fleet) {
-        /* The trucks drive back empty: no hazard, no closures (DESIGN §2). */
+        /* The trucks drive back empty: no hazard, no closures (DESIGN §2).
+         * A return beyond the horizon is not scheduled; the convoy stays
+         * counted as returning, which keeps the fleet balance exact. */
         cv->state = CONVOY_RETURNING;
-        double back = fl->route_base_hours / cor_steps_at(&e->m->speed, t);
+        double back = fl->routes[0].base_hours / cor_steps_at(&e->m->speed, t);
         schedule(e, t + back, COR_CLASS_ARRIVAL, EV_FLEET_RETURN, c);
-        if (t + back > e->m->t_end)
-            convoy_free(e, c);
     } else {
         convoy_free(e, c);
     }
+}
+
+/* The hazard of convoy c's next segment at time t before the escort's
+ * factor: the per-1000-km rate times phase and commodity factors. */
+static double hazard_ahead(const struct cor_engine *e, const struct cor_flow *fl,
+                           const struct cor_route *rt, int leg, double t)
+{
+    const struct cor_segment *seg = &e->sc->segments[rt->legs[leg].segment];
+    return seg->hazard * cor_steps_at(&e->m->hazard, t) *
+           e->sc->ambush.commodity_factor[fl->commodity];
 }
 
 /* Convoy c enters its next leg at time t: ambush draw, losses, deterrence,
@@ -431,29 +528,34 @@ static void enter(struct cor_engine *e, int c, double t)
     struct convoy *cv = &e->convoys[c];
     int f = cv->flow;
     const struct cor_flow *fl = &sc->flows[f];
-    const struct cor_leg *leg = &fl->legs[cv->leg];
+    const struct cor_route *rt = &fl->routes[cv->route];
+    const struct cor_leg *leg = &rt->legs[cv->leg];
     const struct cor_segment *seg = &sc->segments[leg->segment];
     const struct cor_ambush *am = &sc->ambush;
     bool escorted = cv->has_escort != 0;
     double delay = 0.0;
 
+    cv->state = CONVOY_MOVING;
     trace(e, t, COR_TRACE_ENTER, f, c, leg->from, leg->segment, -1, 0, 0, 0);
     if (seg->hazard > 0.0) {
-        double factor = cor_steps_at(&e->m->hazard, t) * am->commodity_factor[fl->commodity];
+        double rate = hazard_ahead(e, fl, rt, cv->leg, t);
         if (escorted)
-            factor *= sc->escorts[fl->escort].hazard_factor;
-        double p = -expm1(-seg->hazard * seg->km / 1000.0 * factor);
+            rate *= sc->escorts[fl->escort].hazard_factor;
+        double p = -expm1(-rate * seg->km / 1000.0);
         gsl_rng *ra = cor_rng_stream(&e->rng, COR_STREAM_AMBUSH);
         if (p > 0.0 && gsl_rng_uniform(ra) < p) {
             struct cor_rep_result *r = e->out;
             gsl_rng *rl = cor_rng_stream(&e->rng, COR_STREAM_LOSS);
             gsl_rng *rd = cor_rng_stream(&e->rng, COR_STREAM_DURATION);
-            double q = escorted ? sc->escorts[fl->escort].loss_probability
-                                : am->loss_probability;
+            const struct cor_dist *qd = escorted ? &sc->escorts[fl->escort].loss_probability
+                                                 : &am->loss_probability;
+            double q = cor_dist_sample(qd, rl);
+            double k = cor_dist_sample(&am->driver_death_probability, rl);
             int lost = (int)gsl_ran_binomial(rl, q, (unsigned)cv->trucks);
-            int killed = (int)gsl_ran_binomial(rl, am->driver_death_probability,
-                                                (unsigned)lost);
+            int killed = (int)gsl_ran_binomial(rl, k, (unsigned)lost);
             cv->trucks -= lost;
+            off_the_road(e, c, lost);
+            e->fleet_destroyed[f] += lost;
             r->ambushes++;
             if (!cv->ambushed)
                 r->convoys_ambushed++;
@@ -486,16 +588,88 @@ static void enter(struct cor_engine *e, int c, double t)
     schedule(e, t + travel + delay, COR_CLASS_ARRIVAL, EV_ARRIVE, c);
 }
 
+/* Whether route rt leaves node `node` by a usable segment at time t: open,
+ * and (under a hazard rule) not above the threshold. Sets *leg. */
+static bool usable_from(const struct cor_engine *e, const struct cor_flow *fl,
+                        const struct cor_route *rt, int node, double t, int *leg)
+{
+    for (int i = 0; i + 1 < rt->nnodes; i++) {
+        if (rt->nodes[i] != node)
+            continue;
+        if (e->closed[rt->legs[i].segment] > 0)
+            return false;
+        if (fl->reroute_on_hazard && hazard_ahead(e, fl, rt, i, t) > fl->reroute_hazard_above)
+            return false;
+        *leg = i;
+        return true;
+    }
+    return false;
+}
+
+/* Switches convoy c, standing at its node, to the first alternate that
+ * leaves this node by a different, usable segment. False if none does. */
+static bool reroute(struct cor_engine *e, int c, double t)
+{
+    struct convoy *cv = &e->convoys[c];
+    const struct cor_flow *fl = &e->sc->flows[cv->flow];
+    const struct cor_route *cur = &fl->routes[cv->route];
+    int node = cur->nodes[cv->leg];
+    int seg_now = cur->legs[cv->leg].segment;
+    for (int r = 0; r < fl->nroutes; r++) {
+        int leg;
+        const struct cor_route *alt = &fl->routes[r];
+        if (r == cv->route || !usable_from(e, fl, alt, node, t, &leg) ||
+            alt->legs[leg].segment == seg_now)
+            continue;
+        double before = 0.0, after = 0.0;
+        for (int l = cv->leg; l + 1 < cur->nnodes; l++)
+            before += e->sc->segments[cur->legs[l].segment].km;
+        for (int l = leg; l + 1 < alt->nnodes; l++)
+            after += e->sc->segments[alt->legs[l].segment].km;
+        e->out->reroute_extra_km += after - before;
+        if (!cv->rerouted)
+            e->out->convoys_rerouted++;
+        cv->rerouted = 1;
+        /* An escort whose end lies ahead on the new route stays with the
+         * convoy; otherwise the unit turns back here. */
+        if (cv->has_escort && !(alt->escort_to_leg > leg && alt->escort_from_leg <= leg))
+            escort_release(e, c, t);
+        cv->route = r;
+        cv->leg = leg;
+        trace(e, t, COR_TRACE_REROUTE, cv->flow, c, node, alt->legs[leg].segment, -1, 0,
+              0, after - before);
+        return true;
+    }
+    return false;
+}
+
 /* Convoy c, escorted if it needs to be, stands at the start of its next
- * leg at time t: wait while the segment is closed, else enter it. */
+ * leg at time t: reroute if the rule says so, wait while the segment is
+ * closed, else enter it. */
 static void try_enter(struct cor_engine *e, int c, double t)
 {
     struct convoy *cv = &e->convoys[c];
     const struct cor_flow *fl = &e->sc->flows[cv->flow];
-    int s = fl->legs[cv->leg].segment;
+    const struct cor_route *rt = &fl->routes[cv->route];
+    int s = rt->legs[cv->leg].segment;
+    cv->state = CONVOY_MOVING;
+    if (fl->reroute_on_hazard &&
+        hazard_ahead(e, fl, rt, cv->leg, t) > fl->reroute_hazard_above && reroute(e, c, t)) {
+        advance(e, c, t);
+        return;
+    }
     if (e->closed[s] > 0) {
-        trace(e, t, COR_TRACE_CLOSED_WAIT, cv->flow, c, fl->route[cv->leg], s,
-              -1, 0, 0, 0);
+        if (fl->reroute_on_closure) {
+            double due = e->closed_since[s] + fl->reroute_closed_hours;
+            if (due <= t && reroute(e, c, t)) {
+                advance(e, c, t);
+                return;
+            }
+            if (due > t)
+                schedule(e, due, COR_CLASS_ARRIVAL, EV_REROUTE_CHECK, c);
+        }
+        trace(e, t, COR_TRACE_CLOSED_WAIT, cv->flow, c, rt->nodes[cv->leg], s, -1, 0, 0, 0);
+        cv->state = CONVOY_CLOSED_WAIT;
         fifo_push(e, &e->seg_wait[s], c);
         return;
     }
@@ -509,15 +683,16 @@ static void advance(struct cor_engine *e, int c, double t)
 {
     struct convoy *cv = &e->convoys[c];
     const struct cor_flow *fl = &e->sc->flows[cv->flow];
-    if (cv->leg == fl->nroute - 1) {
+    const struct cor_route *rt = &fl->routes[cv->route];
+    if (cv->leg == rt->nnodes - 1) {
         deliver(e, c, t);
         return;
     }
-    if (fl->escort >= 0 && cv->leg == fl->escort_from_leg && !cv->has_escort) {
+    if (fl->escort >= 0 && cv->leg == rt->escort_from_leg && !cv->has_escort) {
         cv->wait_start = t;
         if (e->units_free[fl->escort] == 0) {
-            trace(e, t, COR_TRACE_ESCORT_WAIT, cv->flow, c, fl->route[cv->leg],
-                  -1, -1, 0, 0, 0);
+            trace(e, t, COR_TRACE_ESCORT_WAIT, cv->flow, c, rt->nodes[cv->leg], -1, -1, 0,
+                  0, 0);
             fifo_push(e, &e->esc_wait[fl->escort], c);
             return;
         }
@@ -531,14 +706,25 @@ static void on_depart(struct cor_engine *e, int f, double t)
 {
     const struct cor_flow *fl = &e->sc->flows[f];
     struct cor_rep_result *r = e->out;
-    /* The schedule keeps running whatever happens to this departure. */
+    /* The schedule keeps running whatever happens to this departure, until
+     * the flow's active window closes. */
     double dt = cor_dist_sample(&fl->every_hours, cor_rng_flow(&e->rng, f));
-    schedule(e, t + dt, COR_CLASS_DEPARTURE, EV_DEPART, f);
+    if (t + dt < 24.0 * fl->to_day)
+        schedule(e, t + dt, COR_CLASS_DEPARTURE, EV_DEPART, f);
 
+    int origin = fl->routes[0].nodes[0];
     if (t < e->suspended_until[f]) {
         r->cancelled++;
-        trace(e, t, COR_TRACE_CANCEL, f, -1, fl->route[0], -1, -1, 0, 0, 0);
+        trace(e, t, COR_TRACE_CANCEL, f, -1, origin, -1, -1, 0, 0, 0);
         return;
+    }
+    if (fl->has_reorder) {
+        /* A reorder-point flow leaves only while the destination's stock
+         * position (stock plus this flow's cargo on the road) is below its
+         * threshold; otherwise this departure is simply not needed. */
+        const struct cor_stock *st = &e->sc->stocks[fl->stock];
+        if (e->level[fl->stock] + e->in_transit[f] >= fl->reorder_below_days * st->demand)
+            return;
     }
     int trucks = fl->trucks;
     if (fl->fleet) {
@@ -546,26 +732,35 @@ static void on_depart(struct cor_engine *e, int f, double t)
             trucks = (int)e->fleet_waiting[f];
         if (trucks == 0) {
             r->skipped++;
-            trace(e, t, COR_TRACE_SKIP, f, -1, fl->route[0], -1, -1, 0, 0, 0);
+            trace(e, t, COR_TRACE_SKIP, f, -1, origin, -1, -1, 0, 0, 0);
             return;
         }
         e->fleet_waiting[f] -= trucks;
     }
     int c = convoy_new(e, f, trucks);
+    e->in_transit[f] += trucks * fl->payload;
     r->dispatched++;
-    trace(e, t, COR_TRACE_DEPART, f, c, fl->route[0], -1, -1, 0, 0, 0);
+    trace(e, t, COR_TRACE_DEPART, f, c, origin, -1, -1, 0, 0, 0);
     advance(e, c, t);
 }
 
 static void on_arrive(struct cor_engine *e, int c, double t)
 {
     struct convoy *cv = &e->convoys[c];
-    const struct cor_flow *fl = &e->sc->flows[cv->flow];
+    const struct cor_route *rt = route_of(e, c);
     cv->leg++;
-    trace(e, t, COR_TRACE_ARRIVE, cv->flow, c, fl->route[cv->leg],
-          fl->legs[cv->leg - 1].segment, -1, 0, 0, 0);
-    if (cv->has_escort && cv->leg == fl->escort_to_leg)
+    int node = rt->nodes[cv->leg];
+    trace(e, t, COR_TRACE_ARRIVE, cv->flow, c, node, rt->legs[cv->leg - 1].segment, -1, 0,
+          0, 0);
+    if (cv->has_escort && cv->leg == rt->escort_to_leg)
         escort_release(e, c, t);
+    const struct cor_node *nd = &e->sc->nodes[node];
+    if (nd->has_dwell && cv->leg < rt->nnodes - 1) {
+        /* Border clearance and the like: on the way, never at the end. */
+        double d = cor_dist_sample(&nd->dwell_hours, cor_rng_stream(&e->rng, COR_STREAM_DURATION));
+        schedule(e, t + d, COR_CLASS_ARRIVAL, EV_DWELL_END, c);
+        return;
+    }
     advance(e, c, t);
 }
 
@@ -584,6 +779,28 @@ static void on_fleet_return(struct cor_engine *e, int c)
 {
     e->fleet_waiting[e->convoys[c].flow] += e->convoys[c].trucks;
     convoy_free(e, c);
+}
+
+/* A convoy has waited at a closed segment for the flow's closed_hours since
+ * the closure began: if it is still waiting there, it tries an alternate. */
+static void on_reroute_check(struct cor_engine *e, int c, double t)
+{
+    struct convoy *cv = &e->convoys[c];
+    if (cv->state != CONVOY_CLOSED_WAIT)
+        return;
+    int s = route_of(e, c)->legs[cv->leg].segment;
+    const struct cor_flow *fl = flow_of(e, c);
+    if (e->closed[s] == 0 || e->closed_since[s] + fl->reroute_closed_hours > t)
+        return; /* reopened, or closed again since: a later check decides */
+    bool queued = fifo_remove(e, &e->seg_wait[s], c);
+    COR_INVARIANT(queued, "convoy %d waiting but not in segment %d's line", c, s);
+    (void)queued;
+    if (reroute(e, c, t)) {
+        cv->state = CONVOY_MOVING;
+        advance(e, c, t);
+    } else {
+        fifo_push(e, &e->seg_wait[s], c); /* nowhere better: back in line, last */
+    }
 }
 
 /* Schedules the next start of random closure i after time t: the
@@ -607,7 +824,8 @@ static void closure_next(struct cor_engine *e, int i, double t)
 static void on_closure_start(struct cor_engine *e, int i, double t)
 {
     const struct cor_closure *cl = &e->sc->closures[i];
-    e->closed[cl->segment]++;
+    if (e->closed[cl->segment]++ == 0)
+        e->closed_since[cl->segment] = t;
     trace(e, t, COR_TRACE_CLOSURE_START, -1, -1, -1, cl->segment, -1, 0, 0, 0);
     if (cl->random) {
         double d = cor_dist_sample(&cl->lasts_hours, cor_rng_closure(&e->rng, i));
@@ -619,17 +837,17 @@ static void on_closure_start(struct cor_engine *e, int i, double t)
 static void on_closure_end(struct cor_engine *e, int i, double t)
 {
     int s = e->sc->closures[i].segment;
-    assert(e->closed[s] > 0);
+    COR_INVARIANT(e->closed[s] > 0, "segment %d reopened more often than closed", s);
     e->closed[s]--;
     trace(e, t, COR_TRACE_CLOSURE_END, -1, -1, -1, s, -1, 0, 0, 0);
     if (e->closed[s] > 0)
         return;
-    /* Release the line in FIFO order; each convoy enters at once. */
+    /* Release the line in FIFO order; each convoy moves on at once. */
     struct fifo waiting = e->seg_wait[s];
     e->seg_wait[s].head = e->seg_wait[s].tail = -1;
     int c;
     while ((c = fifo_pop(e, &waiting)) >= 0)
-        enter(e, c, t);
+        try_enter(e, c, t);
 }
 
 static void on_day_end(struct cor_engine *e, int d, double t)
@@ -646,7 +864,8 @@ static void on_day_end(struct cor_engine *e, int d, double t)
         double consumed = s < target ? s : target;
         double unmet = target - consumed;
         e->level[k] = s - consumed;
-        assert(e->level[k] >= 0.0 && e->level[k] <= st->capacity);
+        COR_INVARIANT(e->level[k] >= 0.0 && e->level[k] <= st->capacity,
+                      "stock %d at %.17g outside [0, %.17g]", k, e->level[k], st->capacity);
         rs->consumed += consumed;
         rs->unmet += unmet;
         if (demand - target > 0.0)
@@ -672,6 +891,7 @@ static void reset(struct cor_engine *e)
 {
     const struct cor_scenario *sc = e->sc;
     cor_eventq_clear(&e->q);
+    e->now = 0.0;
     e->free_head = -1;
     if (e->nconvoys) {
         for (size_t i = 0; i < e->nconvoys; i++) {
@@ -683,6 +903,7 @@ static void reset(struct cor_engine *e)
     e->next_serial = 0;
     for (int s = 0; s < sc->nsegments; s++) {
         e->closed[s] = 0;
+        e->closed_since[s] = 0.0;
         e->seg_wait[s].head = e->seg_wait[s].tail = -1;
     }
     for (int i = 0; i < sc->nescorts; i++) {
@@ -692,12 +913,42 @@ static void reset(struct cor_engine *e)
     for (int f = 0; f < sc->nflows; f++) {
         e->suspended_until[f] = -INFINITY;
         e->fleet_waiting[f] = sc->flows[f].fleet;
+        e->fleet_destroyed[f] = 0;
+        e->in_transit[f] = 0.0;
     }
     for (int k = 0; k < sc->nstocks; k++) {
         e->level[k] = sc->stocks[k].stock;
         e->delivered_today[k] = 0.0;
     }
 }
+
+#if defined(COR_CHECK_INVARIANTS)
+/* End of a replication: every commodity unit and every fleet truck is
+ * accounted for. */
+static void check_conservation(const struct cor_engine *e)
+{
+    const struct cor_scenario *sc = e->sc;
+    for (int k = 0; k < sc->nstocks; k++) {
+        const struct cor_rep_stock *rs = &e->out->stocks[k];
+        double in = sc->stocks[k].stock + rs->delivered, out = rs->consumed + e->level[k];
+        COR_INVARIANT(fabs(in - out) <= 1e-9 * (in > 1 ? in : 1),
+                      "stock %d: initial + delivered %.17g != consumed + final %.17g", k, in,
+                      out);
+    }
+    for (int f = 0; f < sc->nflows; f++) {
+        if (!sc->flows[f].fleet)
+            continue;
+        long on_road = 0;
+        for (size_t c = 0; c < e->nconvoys; c++)
+            if (e->convoys[c].state != CONVOY_FREE && e->convoys[c].flow == f)
+                on_road += e->convoys[c].trucks;
+        long total = e->fleet_waiting[f] + on_road + e->fleet_destroyed[f];
+        COR_INVARIANT(total == sc->flows[f].fleet,
+                      "flow %d: waiting %ld + on the road %ld + destroyed %ld != fleet %ld", f,
+                      e->fleet_waiting[f], on_road, e->fleet_destroyed[f], sc->flows[f].fleet);
+    }
+}
+#endif
 
 enum cor_status cor_engine_run(struct cor_engine *e, uint64_t seed, long rep,
                                struct cor_rep_result *out)
@@ -719,21 +970,26 @@ enum cor_status cor_engine_run(struct cor_engine *e, uint64_t seed, long rep,
             schedule(e, 24.0 * cl->to_day, COR_CLASS_CLOSURE, EV_CLOSURE_END, i);
         }
     }
-    for (int f = 0; f < sc->nflows; f++)
-        schedule(e, sc->flows[f].start_hour, COR_CLASS_DEPARTURE, EV_DEPART, f);
+    for (int f = 0; f < sc->nflows; f++) {
+        const struct cor_flow *fl = &sc->flows[f];
+        double first = fmax(fl->start_hour, 24.0 * fl->from_day);
+        if (first < 24.0 * fl->to_day)
+            schedule(e, first, COR_CLASS_DEPARTURE, EV_DEPART, f);
+    }
     schedule(e, 24.0, COR_CLASS_DAY_END, EV_DAY_END, 0);
 
     struct cor_event ev;
     uint64_t n = 0;
-    double now = 0.0;
     while (cor_eventq_pop(&e->q, &ev)) {
-        assert(ev.t >= now && ev.t <= m->t_end);
-        now = ev.t;
+        COR_INVARIANT(ev.t >= e->now && ev.t <= m->t_end,
+                      "event at %.17g after %.17g (horizon %.17g)", ev.t, e->now, m->t_end);
+        e->now = ev.t;
         if (++n > COR_MAX_EVENTS_PER_REP) {
             out->events = n;
             return COR_ELIMIT;
         }
         int arg = (int)ev.arg;
+        double now = ev.t;
         switch ((enum ev_kind)ev.kind) {
         case EV_DEPART: on_depart(e, arg, now); break;
         case EV_ARRIVE: on_arrive(e, arg, now); break;
@@ -742,11 +998,16 @@ enum cor_status cor_engine_run(struct cor_engine *e, uint64_t seed, long rep,
         case EV_CLOSURE_START: on_closure_start(e, arg, now); break;
         case EV_CLOSURE_REDRAW: closure_next(e, arg, now); break;
         case EV_CLOSURE_END: on_closure_end(e, arg, now); break;
+        case EV_DWELL_END: advance(e, arg, now); break;
+        case EV_REROUTE_CHECK: on_reroute_check(e, arg, now); break;
         case EV_DAY_END: on_day_end(e, arg, now); break;
         }
     }
     out->events = n;
     for (int k = 0; k < sc->nstocks; k++)
         out->stocks[k].final_stock = e->level[k];
+#if defined(COR_CHECK_INVARIANTS)
+    check_conservation(e);
+#endif
     return COR_OK;
 }

@@ -21,6 +21,22 @@
 #include "corridor/scenario.h"
 #include "corridor/status.h"
 
+/* Debug and sanitizer builds check the model's invariants as it runs
+ * (stock within [0, capacity], time never going back, no event in the
+ * past, commodity and fleet conservation) and abort loudly on a breach. */
+#if defined(COR_CHECK_INVARIANTS)
+#define COR_INVARIANT(cond, ...)                                               \
+    do {                                                                       \
+        if (!(cond))                                                           \
+            cor__invariant_failed(__FILE__, __LINE__, #cond, __VA_ARGS__);     \
+    } while (0)
+#else
+#define COR_INVARIANT(cond, ...) ((void)0)
+#endif
+void cor__invariant_failed(const char *file, int line, const char *cond,
+                           const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 4, 5)));
+
 /* A replication that processes more events than this is stopped with
  * COR_ELIMIT: the scenario asks for absurd work (say, a departure every
  * second for ten years) and would otherwise look like a hang. */
@@ -40,7 +56,6 @@ struct cor_model {
     struct cor_steps speed;      /* product of season speed factors */
     struct cor_steps closure_rate; /* product of season closure-rate factors */
     struct cor_steps hazard;     /* phase hazard factor (1 before the first) */
-    double *escort_base_hours;   /* per flow: escorted stretch's km/speed sum */
 };
 
 /* Per replication, per city x commodity. */
@@ -65,6 +80,8 @@ struct cor_rep_result {
     long dispatched, cancelled, skipped;
     long ambushes, convoys_ambushed, trucks_destroyed, drivers_killed;
     long escorted_convoys;  /* convoys that obtained an escort unit */
+    long convoys_rerouted;  /* convoys that switched route at least once */
+    double reroute_extra_km; /* remaining km after minus before, summed */
     double escort_wait;     /* hours waited for a unit, summed */
     double *lost;           /* per commodity */
     uint64_t events;

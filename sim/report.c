@@ -467,6 +467,8 @@ static json_t *jcorridor(const struct cor_results *r)
     jset(o, "trucks_destroyed", jestimate(&c->trucks_destroyed));
     jset(o, "drivers_killed", jestimate(&c->drivers_killed));
     jset(o, "escort_wait_hours", jestimate(&c->escort_wait_hours));
+    jset(o, "convoys_rerouted", jestimate(&c->convoys_rerouted));
+    jset(o, "reroute_extra_km", jestimate(&c->reroute_extra_km));
     json_t *lost = jcheck(json_object());
     for (int i = 0; i < s->ncommodities; i++)
         jset(lost, s->commodities[i].id, jestimate(&c->lost[i]));
@@ -803,6 +805,8 @@ static void table_corridor(FILE *out, const struct cor_results *r)
     corridor_row(&g, "trucks destroyed", &c->trucks_destroyed);
     corridor_row(&g, "drivers killed", &c->drivers_killed);
     corridor_row(&g, "escort wait (h per escorted convoy)", &c->escort_wait_hours);
+    corridor_row(&g, "convoys rerouted", &c->convoys_rerouted);
+    corridor_row(&g, "extra km driven by reroutes", &c->reroute_extra_km);
     for (int i = 0; i < s->ncommodities; i++) {
         char label[128];
         snprintf(label, sizeof label, "%s lost (%s)", s->commodities[i].id,

@@ -39,6 +39,7 @@ const char *cor_trace_kind_name(enum cor_trace_kind k)
     case COR_TRACE_CLOSURE_START: return "closure_start";
     case COR_TRACE_CLOSURE_END: return "closure_end";
     case COR_TRACE_SHORTAGE: return "shortage";
+    case COR_TRACE_REROUTE: return "reroute";
     }
     return "unknown";
 }

@@ -42,8 +42,11 @@ void cor_scenario_free(struct cor_scenario *s)
     free(s->stocks);
     for (int i = 0; i < s->nflows; i++) {
         free(s->flows[i].id);
-        free(s->flows[i].route);
-        free(s->flows[i].legs);
+        for (int j = 0; j < s->flows[i].nroutes; j++) {
+            free(s->flows[i].routes[j].nodes);
+            free(s->flows[i].routes[j].legs);
+        }
+        free(s->flows[i].routes);
     }
     free(s->flows);
     for (int i = 0; i < s->nescorts; i++)

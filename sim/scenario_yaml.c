@@ -602,6 +602,37 @@ static bool duration(struct loader *L, const struct cor_ynode *n, const char *ke
     return true;
 }
 
+/* A probability: a number in [0, 1], or {beta: {mean: M, sd: S}} drawn
+ * afresh at each use (per ambush: convoy-level severity). */
+static bool probability(struct loader *L, const struct cor_ynode *n, const char *key,
+                        struct cor_dist *out)
+{
+    if (n->kind == COR_YNODE_SCALAR) {
+        double v;
+        if (!num_b(L, n, key, UNIT, &v))
+            return false;
+        *out = cor_dist_const(v);
+        return true;
+    }
+    if (n->kind != COR_YNODE_MAP || n->n != 1 || strcmp(n->keys[0]->text, "beta") != 0) {
+        err(L, n, "'%s' must be a probability or {beta: {mean: M, sd: S}} (got %s)", key,
+            SHOW(n));
+        return false;
+    }
+    static const char *const names[] = {"mean", "sd", NULL};
+    double p[2] = {0, 0};
+    if (!dist_map(L, n->items[0], "beta", names, p))
+        return false;
+    struct cor_dist d = {COR_DIST_BETA, p[0], p[1], 0};
+    const char *why = cor_dist_check(&d, 0);
+    if (why) {
+        err(L, n, "'%s' is not a valid distribution: %s", key, why);
+        return false;
+    }
+    *out = d;
+    return true;
+}
+
 /* A day window [from_day, to_day): 0 <= from < to. Both keys required. */
 static bool day_window(struct loader *L, const struct cor_ynode *m, double *from,
                        double *to)
@@ -728,7 +759,7 @@ static const char *const NODE_KINDS[] = {"port", "border", "town", "city", NULL}
 
 static void load_nodes(struct loader *L, const struct cor_ynode *root)
 {
-    static const char *const keys[] = {"name", "kind", "lat", "lon", NULL};
+    static const char *const keys[] = {"name", "kind", "lat", "lon", "dwell_hours", NULL};
     struct cor_scenario *s = L->s;
     const struct cor_ynode *m = section(L, root, "nodes", COR_YNODE_MAP, true);
     if (!m) {
@@ -777,6 +808,8 @@ static void load_nodes(struct loader *L, const struct cor_ynode *root)
             else if (lon && !lat)
                 err(L, v, "node '%s' has 'lon' but no 'lat'", SHOWS(k->text));
             nd->has_coords = ok_lat && ok_lon;
+            if ((x = opt(v, "dwell_hours")))
+                nd->has_dwell = duration(L, x, "dwell_hours", 0, &nd->dwell_hours);
         }
         nd->name = cor_strdup(name);
     }
@@ -933,9 +966,9 @@ static void load_ambush(struct loader *L, const struct cor_ynode *t)
     check_keys(L, m, keys);
     const struct cor_ynode *v;
     if ((v = req(L, m, "loss_probability")))
-        num_b(L, v, "loss_probability", UNIT, &a->loss_probability);
+        probability(L, v, "loss_probability", &a->loss_probability);
     if ((v = opt(m, "driver_death_probability")))
-        num_b(L, v, "driver_death_probability", UNIT, &a->driver_death_probability);
+        probability(L, v, "driver_death_probability", &a->driver_death_probability);
     if ((v = opt(m, "delay_hours")))
         duration(L, v, "delay_hours", 0, &a->delay_hours);
     const struct cor_ynode *cf = section(L, m, "commodity_factor", COR_YNODE_MAP, false);
@@ -1142,7 +1175,7 @@ static void load_escorts(struct loader *L, const struct cor_ynode *root)
         if ((v = opt(e, "hazard_factor")))
             num_b(L, v, "hazard_factor", GE0, &x->hazard_factor);
         if ((v = opt(e, "loss_probability")))
-            num_b(L, v, "loss_probability", UNIT, &x->loss_probability);
+            probability(L, v, "loss_probability", &x->loss_probability);
         if ((v = opt(e, "return_hours")))
             x->has_return = duration(L, v, "return_hours", 0, &x->return_hours);
     }
@@ -1241,29 +1274,32 @@ static int stock_of(const struct loader *L, int node, int commodity)
     return -1;
 }
 
-/* Resolves a flow's route and fills its legs. Returns true if every node
- * was found, once: the checks that only need the nodes (escort stretch) can
- * then run even if a leg is missing. */
-static bool load_route(struct loader *L, const struct cor_ynode *r, struct cor_flow *f,
-                       int stamp)
+/* Resolves one route of a flow (`key` is "route" or "alternates") and
+ * fills its legs. Returns true if every node was found, once: the checks
+ * that only need the nodes (escort stretch) can then run even if a leg is
+ * missing. */
+static bool load_route(struct loader *L, const struct cor_ynode *r, const char *key,
+                       struct cor_route *rt, int stamp)
 {
     struct cor_scenario *s = L->s;
-    if (!want(L, r, COR_YNODE_SEQ, "'route'"))
+    if (!want(L, r, COR_YNODE_SEQ, Q(key)))
         return false;
     if (r->n < 2) {
-        err(L, r, "'route' needs at least 2 nodes (got %zu)", r->n);
+        err(L, r, "'%s' needs at least 2 nodes (got %zu)", key, r->n);
         return false;
     }
     if (r->n > COR_MAX_ROUTE) {
-        err(L, r->items[COR_MAX_ROUTE], "'route' is too long (cap %d nodes)", COR_MAX_ROUTE);
+        err(L, r->items[COR_MAX_ROUTE], "'%s' is too long (cap %d nodes)", key,
+            COR_MAX_ROUTE);
         return false;
     }
-    f->nroute = (int)r->n;
-    f->route = cor_malloc(r->n * sizeof *f->route);
+    rt->nnodes = (int)r->n;
+    rt->nodes = cor_malloc(r->n * sizeof *rt->nodes);
+    rt->escort_from_leg = rt->escort_to_leg = -1;
     bool ok = true;
     for (size_t i = 0; i < r->n; i++) {
         const struct cor_ynode *e = r->items[i];
-        int nd = f->route[i] = node_ref(L, e, "route");
+        int nd = rt->nodes[i] = node_ref(L, e, "route");
         if (nd < 0) {
             ok = false;
             continue;
@@ -1277,9 +1313,9 @@ static bool load_route(struct loader *L, const struct cor_ynode *r, struct cor_f
         L->route_stamp[nd] = stamp;
         L->route_pos[nd] = (int)i;
     }
-    f->legs = cor_calloc(r->n - 1, sizeof *f->legs);
+    rt->legs = cor_calloc(r->n - 1, sizeof *rt->legs);
     for (size_t i = 0; i + 1 < r->n; i++) {
-        int a = f->route[i], b = f->route[i + 1];
+        int a = rt->nodes[i], b = rt->nodes[i + 1];
         if (a < 0 || b < 0 || a == b)
             continue;
         int g = hmap_get_any(&L->pair_ix, NULL, pair_key(a, b));
@@ -1290,22 +1326,89 @@ static bool load_route(struct loader *L, const struct cor_ynode *r, struct cor_f
             continue;
         }
         const struct cor_segment *seg = &s->segments[g];
-        struct cor_leg *leg = &f->legs[i];
+        struct cor_leg *leg = &rt->legs[i];
         leg->segment = g;
         leg->from = a;
         leg->to = b;
         if (seg->km > 0 && seg->speed_kmh > 0)
             leg->base_hours = seg->km / seg->speed_kmh;
-        f->route_base_hours += leg->base_hours;
+        rt->base_hours += leg->base_hours;
+        rt->km += seg->km;
     }
     return ok;
+}
+
+/* Where the escort's stretch lies on a route: both ends on it, `from`
+ * first. False when it does not. */
+static bool escort_on_route(const struct cor_escort *x, struct cor_route *rt)
+{
+    int from = -1, to = -1;
+    for (int j = 0; j < rt->nnodes; j++) {
+        if (rt->nodes[j] == x->from && from < 0)
+            from = j;
+        if (rt->nodes[j] == x->to && to < 0)
+            to = j;
+    }
+    if (from < 0 || to < 0 || from >= to)
+        return false;
+    rt->escort_from_leg = from;
+    rt->escort_to_leg = to;
+    return true;
+}
+
+/* `alternates`: other routes to the same destination that a convoy may
+ * switch to at any node they share with its current route. */
+static bool load_alternates(struct loader *L, const struct cor_ynode *q, struct cor_flow *f,
+                            int *stamp)
+{
+    if (!want(L, q, COR_YNODE_SEQ, "'alternates'"))
+        return false;
+    size_t n = q->n;
+    if (n > COR_MAX_ALTERNATES) {
+        err(L, q->items[COR_MAX_ALTERNATES], "too many alternates (cap %d)",
+            COR_MAX_ALTERNATES);
+        n = COR_MAX_ALTERNATES;
+    }
+    bool ok = true;
+    for (size_t i = 0; i < n; i++) {
+        struct cor_route *rt = &f->routes[f->nroutes++];
+        const struct cor_ynode *r = q->items[i];
+        if (!load_route(L, r, "alternates", rt, ++*stamp)) {
+            ok = false;
+            continue;
+        }
+        int dest = f->routes[0].nnodes ? f->routes[0].nodes[f->routes[0].nnodes - 1] : -1;
+        int last = rt->nodes[rt->nnodes - 1];
+        if (dest >= 0 && last != dest) {
+            err(L, r->items[r->n - 1], "an alternate must end at the flow's destination "
+                "'%s' (got %s)", SHOWS(L->s->nodes[dest].id), SHOW(r->items[r->n - 1]));
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+static void load_reroute(struct loader *L, const struct cor_ynode *m, struct cor_flow *f)
+{
+    static const char *const keys[] = {"closed_hours", "hazard_above", NULL};
+    if (!want(L, m, COR_YNODE_MAP, "'reroute'"))
+        return;
+    check_keys(L, m, keys);
+    const struct cor_ynode *v;
+    if ((v = opt(m, "closed_hours")))
+        f->reroute_on_closure = num_b(L, v, "closed_hours", GE0, &f->reroute_closed_hours);
+    if ((v = opt(m, "hazard_above")))
+        f->reroute_on_hazard = num_b(L, v, "hazard_above", GE0, &f->reroute_hazard_above);
+    if (!opt(m, "closed_hours") && !opt(m, "hazard_above"))
+        err(L, m, "'reroute' needs closed_hours or hazard_above");
 }
 
 static void load_flows(struct loader *L, const struct cor_ynode *root)
 {
     static const char *const keys[] = {
-        "id", "commodity", "route", "trucks", "payload", "every_hours",
-        "start_hour", "escort", "fleet", NULL,
+        "id", "commodity", "route", "alternates", "reroute", "trucks", "payload",
+        "every_hours", "start_hour", "from_day", "to_day", "reorder_below_days",
+        "escort", "fleet", NULL,
     };
     struct cor_scenario *s = L->s;
     const struct cor_ynode *q = section(L, root, "flows", COR_YNODE_SEQ, false);
@@ -1322,10 +1425,13 @@ static void load_flows(struct loader *L, const struct cor_ynode *root)
     size_t nn = (size_t)(s->nnodes > 0 ? s->nnodes : 1);
     L->route_stamp = cor_calloc(nn, sizeof *L->route_stamp);
     L->route_pos = cor_calloc(nn, sizeof *L->route_pos);
+    int stamp = 0;
     for (size_t i = 0; i < n; i++) {
         struct cor_flow *f = &s->flows[i];
         const struct cor_ynode *e = q->items[i], *v;
         f->commodity = f->stock = f->escort = -1;
+        f->to_day = INFINITY;
+        f->routes = cor_calloc(1 + COR_MAX_ALTERNATES, sizeof *f->routes);
         if (!want(L, e, COR_YNODE_MAP, "a flow"))
             continue;
         check_keys(L, e, keys);
@@ -1347,8 +1453,17 @@ static void load_flows(struct loader *L, const struct cor_ynode *root)
             f->commodity = commodity_ref(L, v, "commodity");
 
         const struct cor_ynode *r = req(L, e, "route");
-        bool route_ok = r && load_route(L, r, f, (int)i + 1);
-        int last = f->nroute >= 2 ? f->route[f->nroute - 1] : -1;
+        f->nroutes = 1;
+        bool route_ok = r && load_route(L, r, "route", &f->routes[0], ++stamp);
+        const struct cor_route *main_rt = &f->routes[0];
+        int last = main_rt->nnodes >= 2 ? main_rt->nodes[main_rt->nnodes - 1] : -1;
+        const struct cor_ynode *alts = opt(e, "alternates");
+        bool alts_ok = !alts || load_alternates(L, alts, f, &stamp);
+        if ((v = opt(e, "reroute"))) {
+            load_reroute(L, v, f);
+            if (!alts)
+                err(L, v, "'reroute' needs 'alternates' to reroute to");
+        }
 
         long long x;
         if ((v = req(L, e, "trucks")) && whole(L, v, "trucks", 1, MAX_TRUCKS, &x))
@@ -1359,6 +1474,14 @@ static void load_flows(struct loader *L, const struct cor_ynode *root)
             duration(L, v, "every_hours", 1, &f->every_hours);
         if ((v = opt(e, "start_hour")))
             num_b(L, v, "start_hour", GE0, &f->start_hour);
+        const struct cor_ynode *fd = opt(e, "from_day"), *td = opt(e, "to_day");
+        if (fd)
+            num_b(L, fd, "from_day", GE0, &f->from_day);
+        if (td && num_b(L, td, "to_day", GE0, &f->to_day) && !(f->to_day > f->from_day)) {
+            err(L, td, "'to_day' must be > from_day %g (got %s)", f->from_day, SHOW(td));
+        }
+        if ((v = opt(e, "reorder_below_days")))
+            f->has_reorder = num_b(L, v, "reorder_below_days", GE0, &f->reorder_below_days);
         if ((v = opt(e, "fleet")) && whole(L, v, "fleet", 1, MAX_FLEET, &x))
             f->fleet = (long)x;
 
@@ -1392,19 +1515,14 @@ static void load_flows(struct loader *L, const struct cor_ynode *root)
             const struct cor_escort *x2 = &s->escorts[k];
             if (!L->escort_ok[k] || !route_ok)
                 continue;
-            int from = -1, to = -1;
-            for (int j = 0; j < f->nroute; j++) {
-                if (f->route[j] == x2->from && from < 0)
-                    from = j;
-                if (f->route[j] == x2->to && to < 0)
-                    to = j;
-            }
-            if (from < 0 || to < 0 || from >= to)
+            /* The main route must carry the stretch; an alternate that does
+             * not simply goes unescorted. */
+            if (!escort_on_route(x2, &f->routes[0]))
                 err(L, v, "escort '%s' stretch %s..%s is not on flow '%s''s route",
                     SHOWS(x2->id), SHOWS(s->nodes[x2->from].id), SHOWS(s->nodes[x2->to].id),
                     SHOWS(fid));
-            f->escort_from_leg = from;
-            f->escort_to_leg = to;
+            for (int j = 1; alts_ok && j < f->nroutes; j++)
+                escort_on_route(x2, &f->routes[j]);
         }
     }
 }

@@ -14,7 +14,7 @@
 enum { ST_SHORT_DAYS, ST_UNMET, ST_SERVED, ST_DELIVERED, ST_TURNED, ST_RATION,
        ST_FINAL, ST_N };
 enum { CO_DISPATCHED, CO_CANCELLED, CO_SKIPPED, CO_AMBUSHES, CO_AMBUSHED,
-       CO_DESTROYED, CO_KILLED, CO_WAIT, CO_N };
+       CO_DESTROYED, CO_KILLED, CO_WAIT, CO_REROUTED, CO_EXTRA_KM, CO_N };
 
 struct cor_agg {
     const struct cor_model *m;
@@ -154,6 +154,8 @@ void cor_agg_add(struct cor_agg *a, struct cor_rep_result *r)
     gsl_rstat_add((double)r->drivers_killed, a->corr[CO_KILLED]);
     if (r->escorted_convoys > 0)
         gsl_rstat_add(r->escort_wait / (double)r->escorted_convoys, a->corr[CO_WAIT]);
+    gsl_rstat_add((double)r->convoys_rerouted, a->corr[CO_REROUTED]);
+    gsl_rstat_add(r->reroute_extra_km, a->corr[CO_EXTRA_KM]);
     for (int c = 0; c < a->ncommodities; c++)
         gsl_rstat_add(r->lost[c], a->lost[c]);
     a->events += r->events;
@@ -315,6 +317,8 @@ struct cor_results *cor_agg_finish(struct cor_agg *a, uint64_t seed)
     c->trucks_destroyed = estimate(a->corr[CO_DESTROYED]);
     c->drivers_killed = estimate(a->corr[CO_KILLED]);
     c->escort_wait_hours = estimate(a->corr[CO_WAIT]);
+    c->convoys_rerouted = estimate(a->corr[CO_REROUTED]);
+    c->reroute_extra_km = estimate(a->corr[CO_EXTRA_KM]);
     c->lost = cor_calloc((size_t)a->ncommodities + 1, sizeof *c->lost);
     for (int i = 0; i < a->ncommodities; i++)
         c->lost[i] = estimate(a->lost[i]);

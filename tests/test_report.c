@@ -522,7 +522,7 @@ static void test_report_summary_keys_and_values(void **state)
     static const char *const corridor_keys[] = {
         "convoys_dispatched", "departures_cancelled", "departures_skipped",
         "ambushes", "convoys_ambushed", "trucks_destroyed", "drivers_killed",
-        "escort_wait_hours", "lost"};
+        "escort_wait_hours", "convoys_rerouted", "reroute_extra_km", "lost"};
     assert_keys(c, corridor_keys, sizeof corridor_keys / sizeof corridor_keys[0]);
     assert_estimate(json_object_get(c, "convoys_dispatched"), 4.5, 4.25, 4.75);
     assert_estimate(json_object_get(c, "departures_cancelled"), 0.25, 0.125, 0.375);

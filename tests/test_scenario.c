@@ -168,10 +168,10 @@ static void test_scenario_example_loads(void **state)
     int fb = cor_scenario_flow(s, "fuel-bamako");
     assert_true(fb >= 0);
     const struct cor_flow *f = &s->flows[fb];
-    assert_int_equal(f->nroute, 7);
+    assert_int_equal(f->routes[0].nnodes, 7);
     assert_int_equal(f->escort, 0);
-    assert_int_equal(f->escort_from_leg, 2); /* diboli */
-    assert_int_equal(f->escort_to_leg, 5);   /* didieni */
+    assert_int_equal(f->routes[0].escort_from_leg, 2); /* diboli */
+    assert_int_equal(f->routes[0].escort_to_leg, 5);   /* didieni */
     const struct cor_stock *st = &s->stocks[f->stock];
     assert_int_equal(s->cities[st->city].node, cor_scenario_node(s, "bamako"));
     assert_int_equal(st->commodity, cor_scenario_commodity(s, "fuel"));
@@ -236,7 +236,7 @@ static void test_scenario_defaults(void **state)
     /* No threats: neutral values the engine can still index. */
     assert_non_null(s->ambush.commodity_factor);
     assert_true(s->ambush.commodity_factor[0] == 1.0);
-    assert_true(s->ambush.loss_probability == 0);
+    assert_true(s->ambush.loss_probability.a == 0);
     assert_true(s->ambush.deterrence_probability == 0);
     assert_int_equal(s->ambush.delay_hours.kind, COR_DIST_CONST);
     assert_true(s->ambush.delay_hours.a == 0);
@@ -307,15 +307,15 @@ static void test_scenario_every_key(void **state)
     assert_true(f->start_hour == 1.5);
     assert_int_equal(f->fleet, 400);
     assert_int_equal(f->escort, 0);
-    assert_int_equal(f->escort_from_leg, 1);
-    assert_int_equal(f->escort_to_leg, 3);
+    assert_int_equal(f->routes[0].escort_from_leg, 1);
+    assert_int_equal(f->routes[0].escort_to_leg, 3);
     assert_int_equal(f->stock, 0);
-    assert_int_equal(f->legs[2].segment, 2);
+    assert_int_equal(f->routes[0].legs[2].segment, 2);
     /* Travel order, not the segment's from/to. */
-    assert_int_equal(f->legs[2].from, cor_scenario_node(s, "town_1"));
-    assert_int_equal(f->legs[2].to, cor_scenario_node(s, "capital"));
-    assert_true(fabs(f->legs[0].base_hours - 2.5) < 1e-12);
-    assert_true(fabs(f->route_base_hours - (2.5 + 4.0 + 1.5)) < 1e-12);
+    assert_int_equal(f->routes[0].legs[2].from, cor_scenario_node(s, "town_1"));
+    assert_int_equal(f->routes[0].legs[2].to, cor_scenario_node(s, "capital"));
+    assert_true(fabs(f->routes[0].legs[0].base_hours - 2.5) < 1e-12);
+    assert_true(fabs(f->routes[0].base_hours - (2.5 + 4.0 + 1.5)) < 1e-12);
     const struct cor_flow *w = &s->flows[1];
     assert_int_equal(w->escort, -1);
     assert_int_equal(w->fleet, 0);
@@ -324,17 +324,17 @@ static void test_scenario_every_key(void **state)
 
     const struct cor_escort *e = &s->escorts[0];
     assert_int_equal(e->units, 4);
-    assert_true(e->hazard_factor == 0.25 && e->loss_probability == 0.1);
+    assert_true(e->hazard_factor == 0.25 && e->loss_probability.a == 0.1);
     assert_true(e->has_return);
     assert_int_equal(e->return_hours.kind, COR_DIST_TRIANGULAR);
     assert_true(e->return_hours.a == 1 && e->return_hours.b == 2 && e->return_hours.c == 3);
     /* Defaults: hazard_factor 1, loss from threats.ambush, no return. */
     const struct cor_escort *idle = &s->escorts[1];
-    assert_true(idle->hazard_factor == 1 && idle->loss_probability == 0.4);
+    assert_true(idle->hazard_factor == 1 && idle->loss_probability.a == 0.4);
     assert_false(idle->has_return);
 
     const struct cor_ambush *a = &s->ambush;
-    assert_true(a->loss_probability == 0.4 && a->driver_death_probability == 0.3);
+    assert_true(a->loss_probability.a == 0.4 && a->driver_death_probability.a == 0.3);
     assert_int_equal(a->delay_hours.kind, COR_DIST_UNIFORM);
     assert_true(a->commodity_factor[0] == 2 && a->commodity_factor[1] == 1
                 && a->commodity_factor[2] == 1);
@@ -847,11 +847,11 @@ static void test_scenario_long_route_loads(void **state)
     char *out;
     struct cor_scenario *s = load_text(b.t, NULL, 0, &out);
     assert_string_equal(out, "");
-    assert_int_equal(s->flows[0].nroute, COR_MAX_ROUTE);
-    assert_true(s->flows[0].route_base_hours == 2.0 * (COR_MAX_ROUTE - 1));
-    assert_int_equal(s->flows[0].legs[3].from, 3);
-    assert_int_equal(s->flows[0].legs[3].to, 4);
-    assert_int_equal(s->flows[0].legs[3].segment, 3);
+    assert_int_equal(s->flows[0].routes[0].nnodes, COR_MAX_ROUTE);
+    assert_true(s->flows[0].routes[0].base_hours == 2.0 * (COR_MAX_ROUTE - 1));
+    assert_int_equal(s->flows[0].routes[0].legs[3].from, 3);
+    assert_int_equal(s->flows[0].routes[0].legs[3].to, 4);
+    assert_int_equal(s->flows[0].routes[0].legs[3].segment, 3);
     assert_int_equal(s->segments[3].a, 4);
     cor_scenario_free(s);
     free(out);
@@ -928,15 +928,15 @@ static void test_scenario_base_scenario(void **state)
     struct cor_scenario *s = load_text(BASE, NULL, 0, &out);
     assert_string_equal(out, "");
     assert_non_null(s);
-    assert_int_equal(s->flows[0].escort_from_leg, 1);
-    assert_int_equal(s->flows[0].escort_to_leg, 3);
-    assert_int_equal(s->flows[0].legs[1].segment, 1);
-    assert_int_equal(s->flows[0].legs[1].from, 1);
-    assert_int_equal(s->flows[0].legs[1].to, 2);
-    assert_true(fabs(s->flows[0].legs[1].base_hours - 0.5) < 1e-12);
+    assert_int_equal(s->flows[0].routes[0].escort_from_leg, 1);
+    assert_int_equal(s->flows[0].routes[0].escort_to_leg, 3);
+    assert_int_equal(s->flows[0].routes[0].legs[1].segment, 1);
+    assert_int_equal(s->flows[0].routes[0].legs[1].from, 1);
+    assert_int_equal(s->flows[0].routes[0].legs[1].to, 2);
+    assert_true(fabs(s->flows[0].routes[0].legs[1].base_hours - 0.5) < 1e-12);
     assert_int_equal(s->flows[1].stock, 2);
     assert_int_equal(s->escorts[0].from, 1);
-    assert_true(s->escorts[0].loss_probability == 0.5);
+    assert_true(s->escorts[0].loss_probability.a == 0.5);
     cor_scenario_free(s);
     free(out);
 }

@@ -6,7 +6,8 @@
  * are checked once at load time with cor_dist_check(), because GSL with its
  * error handler off returns quietly wrong values for bad parameters. Every
  * distribution yields values >= 0 (the normal is truncated at 0 by
- * resampling), since all of them stand for durations. */
+ * resampling): they stand for durations, or (a constant or the beta law)
+ * for probabilities. A constant consumes no random numbers. */
 #ifndef CORRIDOR_DIST_H
 #define CORRIDOR_DIST_H
 
@@ -19,7 +20,8 @@ enum cor_dist_kind {
     COR_DIST_NORMAL,      /* a: mean, b: sd; truncated at 0 */
     COR_DIST_LOGNORMAL,   /* a: median, b: sigma */
     COR_DIST_GAMMA,       /* a: mean, b: coefficient of variation */
-    COR_DIST_TRIANGULAR   /* a: min, b: mode, c: max */
+    COR_DIST_TRIANGULAR,  /* a: min, b: mode, c: max */
+    COR_DIST_BETA         /* a: mean, b: sd; on [0, 1], for probabilities */
 };
 
 struct cor_dist {

@@ -63,6 +63,8 @@ struct cor_corridor_result {
     struct cor_estimate trucks_destroyed;
     struct cor_estimate drivers_killed;
     struct cor_estimate escort_wait_hours;    /* over replications with escorted convoys */
+    struct cor_estimate convoys_rerouted;
+    struct cor_estimate reroute_extra_km;     /* summed over a replication's reroutes */
     struct cor_estimate *lost;                /* per commodity */
 };
 
@@ -82,7 +84,8 @@ enum cor_trace_kind {
     COR_TRACE_WIPED_OUT,     /* every truck of the convoy destroyed */
     COR_TRACE_CLOSURE_START, /* a segment's closure count rises */
     COR_TRACE_CLOSURE_END,   /* a segment's closure count falls */
-    COR_TRACE_SHORTAGE       /* a city ends a day short */
+    COR_TRACE_SHORTAGE,      /* a city ends a day short */
+    COR_TRACE_REROUTE        /* convoy switches to an alternate route */
 };
 
 struct cor_trace_event {

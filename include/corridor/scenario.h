@@ -35,6 +35,7 @@
 #define COR_MAX_STOCKS 256          /* city x commodity pairs */
 #define COR_MAX_FLOWS 1000
 #define COR_MAX_ROUTE 256           /* nodes in one route */
+#define COR_MAX_ALTERNATES 16       /* alternate routes per flow */
 #define COR_MAX_ESCORTS 256
 #define COR_MAX_PHASES 1000
 #define COR_MAX_CLOSURES 1000
@@ -51,6 +52,8 @@ struct cor_node {
     enum cor_node_kind kind;
     bool has_coords;
     double lat, lon;
+    bool has_dwell;    /* convoys passing through wait dwell_hours */
+    struct cor_dist dwell_hours;
 };
 
 struct cor_commodity {
@@ -89,7 +92,7 @@ struct cor_escort {
     int units;
     int from, to;              /* node indices */
     double hazard_factor;
-    double loss_probability;
+    struct cor_dist loss_probability;
     bool has_return;           /* false: the escorted stretch's travel time */
     struct cor_dist return_hours;
 };
@@ -101,27 +104,47 @@ struct cor_leg {
     double base_hours;         /* km / speed, before season factors */
 };
 
+/* One way from a flow's origin, or from a node on the way, to its
+ * destination. */
+struct cor_route {
+    int *nodes;                /* node indices, nnodes >= 2 */
+    int nnodes;
+    struct cor_leg *legs;      /* nnodes - 1 legs */
+    double base_hours;         /* sum of legs' base_hours */
+    double km;                 /* sum of legs' lengths */
+    int escort_from_leg;       /* route index of the escort's `from`, or -1 */
+    int escort_to_leg;         /* route index of the escort's `to`, or -1 */
+};
+
 struct cor_flow {
     char *id;
     int commodity;
-    int *route;                /* node indices, nroute >= 2 */
-    int nroute;
-    struct cor_leg *legs;      /* nroute - 1 legs */
+    struct cor_route *routes;  /* routes[0]: `route`; then `alternates` */
+    int nroutes;
     int trucks;                /* per convoy */
     double payload;            /* per truck */
     struct cor_dist every_hours;
     double start_hour;
+    double from_day, to_day;   /* active window; to_day may be INFINITY */
     int escort;                /* index into escorts[], or -1 */
-    int escort_from_leg;       /* first escorted leg (route index of `from`) */
-    int escort_to_leg;         /* one past the last escorted leg (index of `to`) */
     long fleet;                /* 0: no fleet limit */
     int stock;                 /* destination's index into stocks[] */
-    double route_base_hours;   /* sum of legs' base_hours */
+    bool has_reorder;          /* dispatch only below a stock position */
+    double reorder_below_days;
+    /* Reroute rule (needs alternates): leave the current route at a node
+     * when its next segment has been closed for closed_hours, or when its
+     * hazard there exceeds hazard_above. */
+    bool reroute_on_closure;
+    double reroute_closed_hours;
+    bool reroute_on_hazard;
+    double reroute_hazard_above;
 };
 
+/* Probabilities drawn per ambush are distributions too: a constant, or a
+ * beta law (convoy-level severity). */
 struct cor_ambush {
-    double loss_probability;
-    double driver_death_probability;
+    struct cor_dist loss_probability;
+    struct cor_dist driver_death_probability;
     struct cor_dist delay_hours;
     double *commodity_factor;  /* one per commodity, default 1 */
     double deterrence_probability;

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Work estimate: the events a run would process, from the scenario alone.
+ *
+ * Everything is computed in doubles, so an absurd scenario (a departure
+ * every nanosecond for ten years, ten million replications of it) gives a
+ * huge or infinite estimate instead of an overflowed integer. The season
+ * average walks the breakpoints of every season window, which is quadratic
+ * in the number of seasons, at most 100. */
+#include "work.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "alloc.h"
+#include "engine.h"
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The product of the seasons' closure-rate factors, averaged over [0, t_end]
+ * hours: the factor by which seasons scale the expected number of random
+ * closure starts. */
+static double mean_closure_rate(const struct cor_scenario *sc, double t_end)
+{
+    if (sc->nseasons == 0 || t_end <= 0.0)
+        return 1.0;
+    size_t n = 0;
+    double *cut = cor_malloc((2 * (size_t)sc->nseasons + 2) * sizeof *cut);
+    cut[n++] = 0.0;
+    cut[n++] = t_end;
+    for (int i = 0; i < sc->nseasons; i++) {
+        double a = 24.0 * sc->seasons[i].from_day, b = 24.0 * sc->seasons[i].to_day;
+        if (a > 0.0 && a < t_end)
+            cut[n++] = a;
+        if (b > 0.0 && b < t_end)
+            cut[n++] = b;
+    }
+    qsort(cut, n, sizeof *cut, cmp_double);
+    double area = 0.0;
+    for (size_t k = 0; k + 1 < n; k++) {
+        double len = cut[k + 1] - cut[k];
+        if (len <= 0.0)
+            continue;
+        /* Season windows are half-open, so the midpoint decides membership
+         * for the whole piece between two consecutive breakpoints. */
+        double mid = 0.5 * (cut[k] + cut[k + 1]), f = 1.0;
+        for (int i = 0; i < sc->nseasons; i++)
+            if (mid >= 24.0 * sc->seasons[i].from_day && mid < 24.0 * sc->seasons[i].to_day)
+                f *= sc->seasons[i].closure_rate_factor;
+        area += f * len;
+    }
+    free(cut);
+    return area / t_end;
+}
+
+struct cor_work cor_work_estimate(const struct cor_scenario *sc, int days, long reps)
+{
+    double t_end = 24.0 * (double)days;
+    double ev = (double)days; /* end-of-day consumption */
+
+    for (int f = 0; f < sc->nflows; f++) {
+        const struct cor_flow *fl = &sc->flows[f];
+        /* Departures are due from the later of start_hour and the flow's
+         * window start, until the earlier of the horizon and its end. */
+        double t0 = fl->start_hour > 24.0 * fl->from_day ? fl->start_hour
+                                                          : 24.0 * fl->from_day;
+        double t1 = 24.0 * fl->to_day < t_end ? 24.0 * fl->to_day : t_end;
+        if (t0 > t1)
+            continue;
+        double mean = cor_dist_mean(&fl->every_hours);
+        /* The loader insists on a positive mean; guard anyway so that a
+         * scenario built by hand cannot divide by zero. */
+        double departures = mean > 0.0 ? (t1 - t0) / mean + 1.0 : INFINITY;
+        int legs = 0;
+        for (int r = 0; r < fl->nroutes; r++)
+            if (fl->routes[r].nnodes - 1 > legs)
+                legs = fl->routes[r].nnodes - 1;
+        /* Per departure: the departure itself, then per leg an arrival and
+         * room for one more (a dwell at the node, a reroute), and the escort
+         * and fleet returns. Counting two per leg keeps the estimate on the
+         * high side for flows that wait or reroute. */
+        double per = 1.0 + 2.0 * legs + (fl->escort >= 0 ? 1.0 : 0.0) +
+                     (fl->fleet > 0 ? 1.0 : 0.0);
+        ev += departures * per;
+    }
+
+    double rate = -1.0; /* computed on the first random closure */
+    for (int i = 0; i < sc->nclosures; i++) {
+        const struct cor_closure *cl = &sc->closures[i];
+        if (!cl->random) {
+            ev += 2.0;
+            continue;
+        }
+        if (rate < 0.0)
+            rate = mean_closure_rate(sc, t_end);
+        double mean = cor_dist_mean(&cl->every_days);
+        ev += mean > 0.0 ? 2.0 * (rate * t_end / (24.0 * mean) + 1.0) : INFINITY;
+    }
+
+    struct cor_work w;
+    w.events_per_rep = ev;
+    w.events_total = ev * (double)reps;
+    return w;
+}
+
+enum cor_status cor_work_check(const struct cor_scenario *sc, int days, long reps,
+                               struct cor_diag *diag)
+{
+    struct cor_work w = cor_work_estimate(sc, days, reps);
+    /* Written as !(x <= cap) so that a NaN estimate is refused too. */
+    if (!(w.events_per_rep <= (double)COR_MAX_EVENTS_PER_REP)) {
+        cor_diag_add(diag, sc->source, 0, 0,
+                     "the scenario asks for too much work: about %.3g events per "
+                     "replication over %d days (cap %.3g); make departures or "
+                     "random closures less frequent, or the horizon shorter",
+                     w.events_per_rep, days, (double)COR_MAX_EVENTS_PER_REP);
+        return COR_ELIMIT;
+    }
+    if (!(w.events_total <= COR_MAX_EVENTS_TOTAL)) {
+        cor_diag_add(diag, sc->source, 0, 0,
+                     "the run asks for too much work: about %.3g events per "
+                     "replication x %ld replications = %.3g events (cap %.3g, "
+                     "hours of CPU time); use fewer replications",
+                     w.events_per_rep, reps, w.events_total, COR_MAX_EVENTS_TOTAL);
+        return COR_ELIMIT;
+    }
+    return COR_OK;
+}
