@@ -376,6 +376,208 @@ static void test_engine_fleet_returns(void **state)
     cor_scenario_free(s);
 }
 
+/* Dwell at an intermediate node delays the convoy; not at the destination. */
+static void test_engine_dwell_at_node(void **state)
+{
+    (void)state;
+    static const char y[] =
+        "scenario: { name: dwell, horizon_days: 2, replications: 1 }\n"
+        "commodities: { fuel: {} }\n"
+        "nodes: { a: { kind: port }, b: { kind: border, dwell_hours: 7 },\n"
+        "         c: { kind: city, dwell_hours: 100 } }\n"
+        "segments: [ { from: a, to: b, km: 10, speed_kmh: 10 },\n"
+        "            { from: b, to: c, km: 20, speed_kmh: 10 } ]\n"
+        "cities: { c: { fuel: { capacity: 1e9 } } }\n"
+        "flows:\n"
+        "  - { id: f, commodity: fuel, route: [a, b, c], trucks: 1, payload: 1,\n"
+        "      every_hours: 100 }\n";
+    struct cor_scenario *s = tu_load(y);
+    struct cor_model *m;
+    struct cor_rep_result *out = trace_run(s, &m);
+    bool seen = false;
+    for (long i = 0; i < out->ntrace; i++)
+        if (out->trace[i].kind == COR_TRACE_DELIVER) {
+            tu_assert_near(out->trace[i].t, 1 + 7 + 2, 1e-12);
+            seen = true;
+        }
+    assert_true(seen);
+    cor_rep_result_fini(out);
+    free(out);
+    cor_model_free(m);
+    cor_scenario_free(s);
+}
+
+/* A flow's active window: first departure at max(start_hour, 24 from_day),
+ * none at or after 24 to_day. */
+static void test_engine_flow_window(void **state)
+{
+    (void)state;
+    static const char y[] =
+        "scenario: { name: window, horizon_days: 20, replications: 1 }\n"
+        "commodities: { fuel: {} }\n"
+        "nodes: { a: { kind: port }, b: { kind: city } }\n"
+        "segments: [ { from: a, to: b, km: 10, speed_kmh: 10 } ]\n"
+        "cities: { b: { fuel: { capacity: 1e9 } } }\n"
+        "flows:\n"
+        "  - { id: f, commodity: fuel, route: [a, b], trucks: 1, payload: 1,\n"
+        "      every_hours: 24, start_hour: 5, from_day: 3, to_day: 8 }\n";
+    struct cor_scenario *s = tu_load(y);
+    struct cor_results *r = tu_run(s, 1, 1);
+    /* Departures at 72, 96, 120, 144, 168 (192 is day 8: out). */
+    tu_assert_near(r->corridor.convoys_dispatched.mean, 5, 0);
+    for (int d = 0; d < 20; d++)
+        tu_assert_near(cor_results_day(r, d, 0)->delivered_mean, d >= 3 && d < 8 ? 1 : 0, 0);
+    cor_results_free(r);
+    cor_scenario_free(s);
+}
+
+/* A reorder-point flow leaves only while stock + cargo on the road is
+ * below its threshold: with a review every hour, the stock position hovers
+ * just under threshold + one convoy. */
+static void test_engine_reorder_point(void **state)
+{
+    (void)state;
+    static const char y[] =
+        "scenario: { name: reorder, horizon_days: 40, replications: 1 }\n"
+        "commodities: { fuel: {} }\n"
+        "nodes: { a: { kind: port }, b: { kind: city } }\n"
+        "segments: [ { from: a, to: b, km: 100, speed_kmh: 10 } ]\n"
+        "cities: { b: { fuel: { stock: 500, capacity: 1e9, demand_per_day: 100 } } }\n"
+        "flows:\n"
+        "  - { id: f, commodity: fuel, route: [a, b], trucks: 1, payload: 150,\n"
+        "      every_hours: 1, reorder_below_days: 3 }\n";
+    struct cor_scenario *s = tu_load(y);
+    struct cor_results *r = tu_run(s, 1, 1);
+    /* Demand 100 a day over 40 days needs ~4000 delivered; stock stays
+     * near 3 days of cover, never short, and the flow does not flood the
+     * city (a fixed hourly cadence would ship 150 x 960). */
+    assert_true(r->stocks[0].p_shortage == 0.0);
+    double delivered = r->stocks[0].delivered.mean;
+    assert_true(delivered >= 3500 && delivered <= 4500);
+    for (int d = 5; d < 40; d++)
+        assert_true(cor_results_day(r, d, 0)->stock_mean <= 300 + 150 + 1e-9);
+    cor_results_free(r);
+    cor_scenario_free(s);
+}
+
+/* Beta-distributed loss probability: the mean share lost is the beta's
+ * mean, and losses are overdispersed against a binomial with that mean. */
+static void test_engine_beta_losses(void **state)
+{
+    (void)state;
+    static const char y[] =
+        "scenario: { name: beta, horizon_days: 100, seed: 9, replications: 10 }\n"
+        "commodities: { fuel: {} }\n"
+        "nodes: { a: { kind: port }, b: { kind: city } }\n"
+        "segments: [ { from: a, to: b, km: 100, speed_kmh: 50, hazard: 1e6 } ]\n"
+        "cities: { b: { fuel: { capacity: 1e12 } } }\n"
+        "flows:\n"
+        "  - { id: f, commodity: fuel, route: [a, b], trucks: 50, payload: 1,\n"
+        "      every_hours: 6 }\n"
+        "threats:\n"
+        "  ambush: { loss_probability: { beta: { mean: 0.35, sd: 0.15 } } }\n";
+    struct cor_scenario *s = tu_load(y);
+    struct cor_model *m = cor_model_new(s, s->horizon_days);
+    struct cor_rep_result out;
+    cor_rep_result_init(&out, m);
+    out.trace_on = true;
+    struct cor_engine *e = cor_engine_new(m);
+    double sum = 0, sum2 = 0;
+    long n = 0;
+    for (long rep = 0; rep < 10; rep++) {
+        assert_int_equal(cor_engine_run(e, s->seed, rep, &out), COR_OK);
+        for (long i = 0; i < out.ntrace; i++)
+            if (out.trace[i].kind == COR_TRACE_AMBUSH) {
+                double x = out.trace[i].losses / 50.0;
+                sum += x;
+                sum2 += x * x;
+                n++;
+            }
+    }
+    double dn = (double)n, mean = sum / dn, var = sum2 / dn - mean * mean;
+    /* Share lost per ambush (beta-binomial): mean 0.35, variance
+     * sd^2 + (q(1-q) - sd^2) / trucks = 0.0225 + 0.2050 / 50 = 0.02660, far
+     * above a plain binomial's 0.00455. z = 4 on the mean (its sd is
+     * sqrt(var / n)); the sample variance of n = 4010 values has a relative
+     * standard error near sqrt(2 / n) = 2.2 %, so +-15 % is over 6 of them. */
+    tu_assert_near(mean, 0.35, 4 * sqrt(0.0266 / dn));
+    tu_assert_near(var, 0.0266, 0.15 * 0.0266);
+    cor_engine_free(e);
+    cor_rep_result_fini(&out);
+    cor_model_free(m);
+    cor_scenario_free(s);
+}
+
+/* A closure longer than the reroute rule's hours sends waiting convoys to
+ * the alternate at the moment the rule is due; extra km are counted. */
+static void test_engine_reroute_on_closure(void **state)
+{
+    (void)state;
+    static const char y[] =
+        "scenario: { name: reroute, horizon_days: 10, replications: 1 }\n"
+        "commodities: { fuel: {} }\n"
+        "nodes: { a: { kind: port }, b: {}, c: {}, d: { kind: city } }\n"
+        "segments: [ { from: a, to: b, km: 10, speed_kmh: 10 },\n"
+        "            { from: b, to: d, km: 10, speed_kmh: 10 },\n"
+        "            { from: b, to: c, km: 30, speed_kmh: 10 },\n"
+        "            { from: c, to: d, km: 30, speed_kmh: 10 } ]\n"
+        "cities: { d: { fuel: { capacity: 1e9 } } }\n"
+        "flows:\n"
+        "  - { id: f, commodity: fuel, route: [a, b, d], alternates: [[a, b, c, d]],\n"
+        "      reroute: { closed_hours: 12 }, trucks: 1, payload: 1,\n"
+        "      every_hours: 24, start_hour: 2 }\n"
+        "threats:\n"
+        "  closures: [ { segment: b-d, from_day: 2, to_day: 5 } ]\n";
+    struct cor_scenario *s = tu_load(y);
+    struct cor_model *m;
+    struct cor_rep_result *out = trace_run(s, &m);
+    /* Departures at 2 + 24k reach b an hour later. Day 2's convoy reaches b
+     * at 51 (closed since 48): it reroutes at 48 + 12 = 60. Days 3 and 4
+     * reach b at 75 and 99, past due: they reroute at once. Each drives
+     * 60 km instead of 10. */
+    assert_int_equal(out->convoys_rerouted, 3);
+    tu_assert_near(out->reroute_extra_km, 3 * 50.0, 1e-9);
+    double first = -1;
+    for (long i = 0; i < out->ntrace; i++)
+        if (out->trace[i].kind == COR_TRACE_REROUTE && first < 0)
+            first = out->trace[i].t;
+    tu_assert_near(first, 60.0, 1e-12);
+    cor_rep_result_fini(out);
+    free(out);
+    cor_model_free(m);
+    cor_scenario_free(s);
+}
+
+/* Above the hazard threshold a convoy takes the alternate; the main route
+ * is used again once the phase factor drops. */
+static void test_engine_reroute_on_hazard(void **state)
+{
+    (void)state;
+    static const char y[] =
+        "scenario: { name: hazard, horizon_days: 10, replications: 1 }\n"
+        "commodities: { fuel: {} }\n"
+        "nodes: { a: { kind: port }, b: {}, c: {}, d: { kind: city } }\n"
+        "segments: [ { from: a, to: b, km: 10, speed_kmh: 10 },\n"
+        "            { from: b, to: d, km: 10, speed_kmh: 10, hazard: 0.5 },\n"
+        "            { from: b, to: c, km: 30, speed_kmh: 10 },\n"
+        "            { from: c, to: d, km: 30, speed_kmh: 10 } ]\n"
+        "cities: { d: { fuel: { capacity: 1e9 } } }\n"
+        "flows:\n"
+        "  - { id: f, commodity: fuel, route: [a, b, d], alternates: [[a, b, c, d]],\n"
+        "      reroute: { hazard_above: 1.0 }, trucks: 1, payload: 1,\n"
+        "      every_hours: 24 }\n"
+        "threats:\n"
+        "  ambush: { loss_probability: 0 }\n"
+        "  phases: [ { from_day: 0, hazard_factor: 1 }, { from_day: 3, hazard_factor: 4 },\n"
+        "            { from_day: 6, hazard_factor: 1 } ]\n";
+    struct cor_scenario *s = tu_load(y);
+    struct cor_results *r = tu_run(s, 1, 1);
+    /* Days 3, 4, 5: hazard 2 > 1, reroute; others 0.5: stay. */
+    tu_assert_near(r->corridor.convoys_rerouted.mean, 3, 0);
+    cor_results_free(r);
+    cor_scenario_free(s);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -391,6 +593,12 @@ int main(void)
         cmocka_unit_test(test_engine_season_speed),
         cmocka_unit_test(test_engine_deterrence_cancels),
         cmocka_unit_test(test_engine_fleet_returns),
+        cmocka_unit_test(test_engine_dwell_at_node),
+        cmocka_unit_test(test_engine_flow_window),
+        cmocka_unit_test(test_engine_reorder_point),
+        cmocka_unit_test(test_engine_beta_losses),
+        cmocka_unit_test(test_engine_reroute_on_closure),
+        cmocka_unit_test(test_engine_reroute_on_hazard),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
