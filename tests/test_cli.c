@@ -304,6 +304,27 @@ static void test_cli_set_overrides(void **state)
     done(&a);
 }
 
+/* --start-date dates the outputs, and is checked like the scenario key. */
+static void test_cli_start_date(void **state)
+{
+    (void)state;
+    struct outcome o = run("run", "--reps", "2", "--days", "3", "--quiet", "--format", "json",
+                           "--start-date", "2024-02-28", "--out", path_in_tmp("sd"), NULL);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "\"start_date\": \"2024-02-28\""));
+    char p[400];
+    snprintf(p, sizeof p, "%s/sd/timeline.csv", tmpdir);
+    char *t = slurp(p);
+    assert_non_null(t);
+    assert_non_null(strstr(t, "\n2,2024-03-01,")); /* a leap year */
+    free(t);
+    done(&o);
+    o = run("run", "--reps", "2", "--quiet", "--start-date", "2025-02-29", NULL);
+    assert_int_equal(o.status, 2);
+    assert_non_null(strstr(o.err, "start_date"));
+    done(&o);
+}
+
 static void test_cli_days_and_csv(void **state)
 {
     (void)state;
@@ -335,6 +356,7 @@ int main(void)
         cmocka_unit_test(test_cli_validate_shipped_scenarios),
         cmocka_unit_test(test_cli_set_overrides),
         cmocka_unit_test(test_cli_days_and_csv),
+        cmocka_unit_test(test_cli_start_date),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -941,6 +941,90 @@ static void test_scenario_base_scenario(void **state)
     free(out);
 }
 
+/* The keys the real corridor needs beyond the reference model: alternates
+ * and a reroute rule, node dwell, flow windows, reorder points, beta
+ * probabilities. */
+static const char EXTENDED[] =
+    "scenario: { name: ext, horizon_days: 30 }\n"
+    "commodities: { fuel: {} }\n"
+    "nodes: { a: {}, b: { dwell_hours: { uniform: [6, 72] } }, c: {}, d: { kind: city } }\n"
+    "segments:\n"
+    "  - { from: a, to: b, km: 100, speed_kmh: 50 }\n"
+    "  - { from: b, to: d, km: 30, speed_kmh: 60, hazard: 1 }\n"
+    "  - { from: b, to: c, km: 40, speed_kmh: 40 }\n"
+    "  - { from: c, to: d, km: 50, speed_kmh: 50 }\n"
+    "cities: { d: { fuel: { stock: 5, capacity: 10, demand_per_day: 1 } } }\n"
+    "flows:\n"
+    "  - { id: f, commodity: fuel, route: [a, b, d], alternates: [[a, b, c, d], [b, c, d]],\n"
+    "      reroute: { closed_hours: 48, hazard_above: 2 }, trucks: 2, payload: 3,\n"
+    "      every_hours: 12, from_day: 5, to_day: 20, reorder_below_days: 4, escort: e }\n"
+    "escorts:\n"
+    "  e: { units: 2, from: a, to: d, loss_probability: { beta: { mean: 0.2, sd: 0.1 } } }\n"
+    "threats:\n"
+    "  ambush: { loss_probability: { beta: { mean: 0.35, sd: 0.15 } },\n"
+    "            driver_death_probability: 0.3 }\n";
+
+static void test_scenario_extensions(void **state)
+{
+    (void)state;
+    char *out;
+    struct cor_scenario *s = load_text(EXTENDED, NULL, 0, &out);
+    assert_non_null(s);
+    free(out);
+    const struct cor_flow *f = &s->flows[0];
+    assert_int_equal(f->nroutes, 3);
+    assert_int_equal(f->routes[1].nnodes, 4);
+    assert_true(fabs(f->routes[1].km - 190.0) < 1e-12);
+    assert_true(fabs(f->routes[1].base_hours - (2.0 + 1.0 + 1.0)) < 1e-12);
+    /* The escort's stretch a..d is on the first alternate, not the second. */
+    assert_int_equal(f->routes[0].escort_from_leg, 0);
+    assert_int_equal(f->routes[0].escort_to_leg, 2);
+    assert_int_equal(f->routes[1].escort_to_leg, 3);
+    assert_int_equal(f->routes[2].escort_from_leg, -1);
+    assert_true(f->reroute_on_closure && f->reroute_closed_hours == 48);
+    assert_true(f->reroute_on_hazard && f->reroute_hazard_above == 2);
+    assert_true(f->from_day == 5 && f->to_day == 20);
+    assert_true(f->has_reorder && f->reorder_below_days == 4);
+    const struct cor_node *b = &s->nodes[cor_scenario_node(s, "b")];
+    assert_true(b->has_dwell && b->dwell_hours.kind == COR_DIST_UNIFORM);
+    assert_int_equal(s->ambush.loss_probability.kind, COR_DIST_BETA);
+    assert_true(s->ambush.loss_probability.a == 0.35 && s->ambush.loss_probability.b == 0.15);
+    assert_int_equal(s->ambush.driver_death_probability.kind, COR_DIST_CONST);
+    assert_int_equal(s->escorts[0].loss_probability.kind, COR_DIST_BETA);
+    /* Without a window the flow runs for ever. */
+    cor_scenario_free(s);
+    s = load_text(BASE, NULL, 0, &out);
+    assert_true(isinf(s->flows[0].to_day) && s->flows[0].from_day == 0);
+    assert_false(s->flows[0].has_reorder || s->flows[0].reroute_on_closure);
+    cor_scenario_free(s);
+    free(out);
+}
+
+static void test_scenario_extension_errors(void **state)
+{
+    (void)state;
+    char *text = strdup(EXTENDED);
+    memcpy(strstr(text, "[b, c, d]"), "[a, b, c]", 9);
+    assert_errors(text, NULL, 0,
+                  "t.yaml:11:83: error: an alternate must end at the flow's destination 'd' "
+                  "(got c)\n");
+    free(text);
+    const char *ov2[] = {"flows.f.to_day=5"};
+    assert_errors(EXTENDED, ov2, 1, "--set:1:16: error: 'to_day' must be > from_day 5 (got 5)\n");
+    const char *ov3[] = {"threats.ambush.loss_probability.beta.sd=0.5"};
+    assert_errors(EXTENDED, ov3, 1,
+                  "t.yaml:17:31: error: 'loss_probability' is not a valid distribution: "
+                  "beta needs 0 < sd < sqrt(mean (1 - mean))\n");
+    const char *ov4[] = {"threats.ambush.driver_death_probability=1.5"};
+    assert_errors(EXTENDED, ov4, 1,
+                  "--set:1:41: error: 'driver_death_probability' must be between 0 and 1 "
+                  "(got 1.5)\n");
+    const char *ov5[] = {"flows.g.reroute.closed_hours=3"};
+    assert_errors(BASE, ov5, 1,
+                  "--set:1:9: error: no key 'reroute' at 'flows.g.reroute' (did you mean "
+                  "'route'?)\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -952,6 +1036,8 @@ int main(void)
         cmocka_unit_test(test_scenario_base_scenario),
         cmocka_unit_test(test_scenario_bad_corpus),
         cmocka_unit_test(test_scenario_overrides_applied),
+        cmocka_unit_test(test_scenario_extensions),
+        cmocka_unit_test(test_scenario_extension_errors),
         cmocka_unit_test(test_scenario_override_errors),
         cmocka_unit_test(test_scenario_override_too_many),
         cmocka_unit_test(test_scenario_override_apply_directly),
