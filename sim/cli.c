@@ -189,7 +189,7 @@ static int parse_run(int argc, char **argv, struct run_args *a)
     a->sets = cor_calloc((size_t)argc + 1, sizeof *a->sets);
     for (int i = 2; i < argc && !err; i++) {
         const char *v = NULL, *arg = argv[i];
-        unsigned long long n;
+        unsigned long long n = 0;
         if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
             fputs(usage_run, stdout);
             return -1;
