@@ -9,6 +9,7 @@
 #include "work.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "alloc.h"
@@ -74,16 +75,22 @@ struct cor_work cor_work_estimate(const struct cor_scenario *sc, int days, long 
         /* The loader insists on a positive mean; guard anyway so that a
          * scenario built by hand cannot divide by zero. */
         double departures = mean > 0.0 ? (t1 - t0) / mean + 1.0 : INFINITY;
-        int legs = 0;
-        for (int r = 0; r < fl->nroutes; r++)
-            if (fl->routes[r].nnodes - 1 > legs)
-                legs = fl->routes[r].nnodes - 1;
-        /* Per departure: the departure itself, then per leg an arrival and
-         * room for one more (a dwell at the node, a reroute), and the escort
-         * and fleet returns. Counting two per leg keeps the estimate on the
-         * high side for flows that wait or reroute. */
-        double per = 1.0 + 2.0 * legs + (fl->escort >= 0 ? 1.0 : 0.0) +
-                     (fl->fleet > 0 ? 1.0 : 0.0);
+        /* Per departure: the departure event, an arrival per leg and a
+         * dwell end per node waited at on the way (on the longest route),
+         * the escort and fleet returns, and one re-check for a flow that
+         * reroutes on closure. Every departure is counted as a whole trip,
+         * though a convoy wiped out, skipped or cancelled costs less. */
+        int trip = 0;
+        for (int r = 0; r < fl->nroutes; r++) {
+            const struct cor_route *rt = &fl->routes[r];
+            int n = rt->nnodes - 1;
+            for (int k = 1; k + 1 < rt->nnodes; k++)
+                n += sc->nodes[rt->nodes[k]].has_dwell;
+            if (n > trip)
+                trip = n;
+        }
+        double per = 1.0 + trip + (fl->escort >= 0 ? 1.0 : 0.0) +
+                     (fl->fleet > 0 ? 1.0 : 0.0) + (fl->reroute_on_closure ? 1.0 : 0.0);
         ev += departures * per;
     }
 
@@ -106,25 +113,40 @@ struct cor_work cor_work_estimate(const struct cor_scenario *sc, int days, long 
     return w;
 }
 
+/* Whole numbers while they are readable, so that an estimate just over a
+ * cap does not print as the cap itself ("2e+08"); powers of ten beyond. */
+static const char *show(char *buf, size_t size, double v)
+{
+    if (v < 1e15)
+        snprintf(buf, size, "%.0f", v);
+    else
+        snprintf(buf, size, "%.3g", v);
+    return buf;
+}
+
 enum cor_status cor_work_check(const struct cor_scenario *sc, int days, long reps,
                                struct cor_diag *diag)
 {
     struct cor_work w = cor_work_estimate(sc, days, reps);
+    char a[32], b[32], c[32];
     /* Written as !(x <= cap) so that a NaN estimate is refused too. */
     if (!(w.events_per_rep <= (double)COR_MAX_EVENTS_PER_REP)) {
         cor_diag_add(diag, sc->source, 0, 0,
-                     "the scenario asks for too much work: about %.3g events per "
-                     "replication over %d days (cap %.3g); make departures or "
+                     "the scenario asks for too much work: about %s events per "
+                     "replication over %d days (cap %s); make departures or "
                      "random closures less frequent, or the horizon shorter",
-                     w.events_per_rep, days, (double)COR_MAX_EVENTS_PER_REP);
+                     show(a, sizeof a, w.events_per_rep), days,
+                     show(b, sizeof b, (double)COR_MAX_EVENTS_PER_REP));
         return COR_ELIMIT;
     }
     if (!(w.events_total <= COR_MAX_EVENTS_TOTAL)) {
         cor_diag_add(diag, sc->source, 0, 0,
-                     "the run asks for too much work: about %.3g events per "
-                     "replication x %ld replications = %.3g events (cap %.3g, "
+                     "the run asks for too much work: about %s events per "
+                     "replication x %ld replications = %s events (cap %s, "
                      "hours of CPU time); use fewer replications",
-                     w.events_per_rep, reps, w.events_total, COR_MAX_EVENTS_TOTAL);
+                     show(a, sizeof a, w.events_per_rep), reps,
+                     show(b, sizeof b, w.events_total),
+                     show(c, sizeof c, COR_MAX_EVENTS_TOTAL));
         return COR_ELIMIT;
     }
     return COR_OK;

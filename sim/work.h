@@ -9,16 +9,18 @@
  *
  * The estimate is the expected number of events of one replication:
  * - per flow, the departures due in the horizon and the flow's active
- *   window, (end - start) / mean interval + 1, each costing one departure
- *   event, two per leg of its longest route (the arrival, and room for a
- *   dwell or a reroute; a convoy wiped out stops early, so this errs high)
- *   and one escort or fleet return when the flow has an escort or a fleet;
+ *   window, (end - start) / mean interval + 1, each counted as a whole trip
+ *   on its longest route: the departure, an arrival per leg, a dwell per
+ *   node waited at on the way, the escort and fleet returns, and a re-check
+ *   for a flow that reroutes on closure;
  * - one end-of-day event per day;
  * - two events per scheduled closure, and for a random closure two per
  *   expected start, its rate scaled by the seasons' closure-rate factors
  *   averaged over the horizon.
- * It is an estimate of the mean, not a bound: random waits and losses move
- * the real count, which is why the engine keeps its own hard cap. */
+ * It errs high (a convoy wiped out, skipped or cancelled costs less than a
+ * trip), by about 10-20 % on the shipped scenarios, but it is not a bound:
+ * random draws move the real count, which is why the engine keeps its own
+ * hard cap. */
 #ifndef COR_WORK_H
 #define COR_WORK_H
 
