@@ -114,13 +114,16 @@ struct cor_work cor_work_estimate(const struct cor_scenario *sc, int days, long 
 }
 
 /* Whole numbers while they are readable, so that an estimate just over a
- * cap does not print as the cap itself ("2e+08"); powers of ten beyond. */
+ * cap does not print as the cap itself ("2e+08"); powers of ten beyond, and
+ * words for an estimate too large for a double. */
 static const char *show(char *buf, size_t size, double v)
 {
-    if (v < 1e15)
-        snprintf(buf, size, "%.0f", v);
+    if (!isfinite(v))
+        snprintf(buf, size, "more than 1e308");
+    else if (v < 1e15)
+        snprintf(buf, size, "about %.0f", v);
     else
-        snprintf(buf, size, "%.3g", v);
+        snprintf(buf, size, "about %.3g", v);
     return buf;
 }
 
@@ -128,25 +131,24 @@ enum cor_status cor_work_check(const struct cor_scenario *sc, int days, long rep
                                struct cor_diag *diag)
 {
     struct cor_work w = cor_work_estimate(sc, days, reps);
-    char a[32], b[32], c[32];
+    char a[40], b[40];
     /* Written as !(x <= cap) so that a NaN estimate is refused too. */
     if (!(w.events_per_rep <= (double)COR_MAX_EVENTS_PER_REP)) {
         cor_diag_add(diag, sc->source, 0, 0,
-                     "the scenario asks for too much work: about %s events per "
-                     "replication over %d days (cap %s); make departures or "
+                     "the scenario asks for too much work: %s events per "
+                     "replication over %d days (cap %.0f); make departures or "
                      "random closures less frequent, or the horizon shorter",
                      show(a, sizeof a, w.events_per_rep), days,
-                     show(b, sizeof b, (double)COR_MAX_EVENTS_PER_REP));
+                     (double)COR_MAX_EVENTS_PER_REP);
         return COR_ELIMIT;
     }
     if (!(w.events_total <= COR_MAX_EVENTS_TOTAL)) {
         cor_diag_add(diag, sc->source, 0, 0,
-                     "the run asks for too much work: about %s events per "
-                     "replication x %ld replications = %s events (cap %s, "
+                     "the run asks for too much work: %s events per "
+                     "replication x %ld replications = %s events (cap %.0f, "
                      "hours of CPU time); use fewer replications",
                      show(a, sizeof a, w.events_per_rep), reps,
-                     show(b, sizeof b, w.events_total),
-                     show(c, sizeof c, COR_MAX_EVENTS_TOTAL));
+                     show(b, sizeof b, w.events_total), COR_MAX_EVENTS_TOTAL);
         return COR_ELIMIT;
     }
     return COR_OK;
