@@ -1,0 +1,411 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Output safety, end to end: interrupted runs and outputs that cannot be
+ * written.
+ *
+ * SIGINT and SIGTERM in the middle of a long run must stop it promptly with
+ * status 130 or 143, print nothing on stdout and leave the --out directory
+ * as it was (absent, or holding only what it held before). An output place
+ * that cannot take the files (under /dev/full, under a regular file, a
+ * read-only directory, a file-size limit standing in for a full disk) and a
+ * stdout that cannot be written must give a clear error and exit 1, leaving
+ * no temporary or partial file behind.
+ *
+ * The binary is started with fork and exec rather than posix_spawn so that
+ * the child can get a file-size limit first. CI runs as root, for whom
+ * permission bits do not apply: the read-only directory case then drops to
+ * user nobody with setpriv(1), and is skipped if that is not installed. */
+#include "testutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <dirent.h>
+#include <jansson.h>
+
+static char tmpdir[256];
+
+struct outcome {
+    int status;      /* exit status, or 128 + signal */
+    bool signalled;  /* killed by a signal rather than exiting */
+    double seconds;  /* from the signal (or the start) to the end */
+    char *out, *err;
+};
+
+struct spawn_opts {
+    const char *stdout_path;  /* default: tmpdir/stdout */
+    long fsize_limit;         /* > 0: RLIMIT_FSIZE in bytes, SIGXFSZ ignored */
+    int signal;               /* > 0: send it after signal_after seconds */
+    double signal_after;
+    const char *setpriv_user; /* run as this uid/gid through setpriv */
+};
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    size_t got = fread(b, 1, (size_t)n, f);
+    b[got] = '\0';
+    fclose(f);
+    return b;
+}
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static void sleep_for(double s)
+{
+    struct timespec t = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+    while (nanosleep(&t, &t) != 0 && errno == EINTR)
+        ;
+}
+
+/* Runs the binary with a NULL-terminated argument list under `o`. */
+static struct outcome run_opts(const struct spawn_opts *o, const char *first, ...)
+{
+    char *argv[64];
+    int n = 0;
+    if (o->setpriv_user) {
+        argv[n++] = strdup("setpriv");
+        char id[64];
+        snprintf(id, sizeof id, "--reuid=%s", o->setpriv_user);
+        argv[n++] = strdup(id);
+        snprintf(id, sizeof id, "--regid=%s", o->setpriv_user);
+        argv[n++] = strdup(id);
+        argv[n++] = strdup("--clear-groups");
+    }
+    argv[n++] = strdup(COR_BINARY);
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a && n < 63; a = va_arg(ap, const char *))
+        argv[n++] = strdup(a);
+    va_end(ap);
+    argv[n] = NULL;
+
+    char out_path[300], err_path[300];
+    snprintf(out_path, sizeof out_path, "%s/stdout", tmpdir);
+    snprintf(err_path, sizeof err_path, "%s/stderr", tmpdir);
+    const char *stdout_path = o->stdout_path ? o->stdout_path : out_path;
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fo = open(stdout_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int fe = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0)
+            _exit(126);
+        if (o->fsize_limit > 0) {
+            /* A full disk, as far as write(2) can tell: EFBIG past the
+             * limit instead of a SIGXFSZ that would kill the process. */
+            signal(SIGXFSZ, SIG_IGN);
+            struct rlimit rl = {(rlim_t)o->fsize_limit, (rlim_t)o->fsize_limit};
+            if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+                _exit(126);
+        }
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    for (int i = 0; i < n; i++)
+        free(argv[i]);
+
+    double t0 = now();
+    if (o->signal > 0) {
+        sleep_for(o->signal_after);
+        t0 = now();
+        assert_int_equal(kill(pid, o->signal), 0);
+    }
+    /* Never wait forever: a run that ignores the signal is the bug under
+     * test, and it must fail the test rather than hang it. */
+    int ws = 0;
+    pid_t got;
+    while ((got = waitpid(pid, &ws, WNOHANG)) == 0 && now() - t0 < 60.0)
+        sleep_for(0.01);
+    if (got == 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &ws, 0);
+        fail_msg("the run did not end within 60 s");
+    }
+    struct outcome r;
+    r.seconds = now() - t0;
+    r.signalled = WIFSIGNALED(ws);
+    r.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+    r.out = slurp(stdout_path);
+    r.err = slurp(err_path);
+    return r;
+}
+
+static void done(struct outcome *o)
+{
+    free(o->out);
+    free(o->err);
+}
+
+static const char *tmp_path(const char *name)
+{
+    static char buf[4][320];
+    static int i;
+    i = (i + 1) % 4;
+    snprintf(buf[i], sizeof buf[i], "%s/%s", tmpdir, name);
+    return buf[i];
+}
+
+/* Names in `dir` other than . and ..; -1 if it cannot be opened. */
+static int count_entries(const char *dir, const char *except)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)))
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+            (!except || strcmp(de->d_name, except)))
+            n++;
+    closedir(d);
+    return n;
+}
+
+/* A small scenario whose replications are quick, so that ten million of
+ * them make a run of many minutes that any signal lands in the middle of;
+ * its work (about 3,000 events a replication) stays well inside the caps. */
+static const char LONG_RUN[] =
+    "scenario: { name: long, horizon_days: 365 }\n"
+    "commodities: { fuel: {} }\n"
+    "nodes: { a: {}, b: { kind: city } }\n"
+    "segments: [ { from: a, to: b, km: 100, speed_kmh: 50 } ]\n"
+    "cities: { b: { fuel: { stock: 10, capacity: 100, demand_per_day: 5 } } }\n"
+    "flows:\n"
+    "  - { id: f, commodity: fuel, route: [a, b], trucks: 1, payload: 2,\n"
+    "      every_hours: { exponential: 6 } }\n";
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/corridor-signals-XXXXXX");
+    if (!mkdtemp(tmpdir))
+        return -1;
+    FILE *f = fopen(tmp_path("long.yaml"), "w");
+    if (!f)
+        return -1;
+    fputs(LONG_RUN, f);
+    return fclose(f);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "chmod -R u+w '%s'; rm -rf '%s'", tmpdir, tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Signal a long run after half a second: it stops within a second or so,
+ * exits (not dies) with 128 + the signal, says so, and writes nothing. */
+static void interrupt_run(int sig, int want)
+{
+    const char *out = tmp_path(sig == SIGINT ? "int-out" : "term-out");
+    struct spawn_opts o = {.signal = sig, .signal_after = 0.5};
+    struct outcome r = run_opts(&o, "run", tmp_path("long.yaml"), "--reps", "10000000",
+                                "--threads", "2", "--out", out, NULL);
+    if (r.signalled || r.status != want)
+        fail_msg("signal %d: status %d (%s), stderr: %s", sig, r.status,
+                 r.signalled ? "killed" : "exited", r.err);
+    assert_string_equal(r.out, "");
+    assert_non_null(strstr(r.err, "interrupted; nothing written"));
+    assert_int_equal(count_entries(out, NULL), -1); /* not even created */
+    /* Replications take well under a millisecond: the stop comes between
+     * two of them. A generous bound for loaded or sanitized builds. */
+    if (r.seconds > 5.0)
+        fail_msg("took %.2f s to stop", r.seconds);
+    done(&r);
+}
+
+static void test_signals_sigint_exits_130_nothing_written(void **state)
+{
+    (void)state;
+    interrupt_run(SIGINT, 130);
+}
+
+static void test_signals_sigterm_exits_143_nothing_written(void **state)
+{
+    (void)state;
+    interrupt_run(SIGTERM, 143);
+}
+
+/* An interrupted run into an existing directory leaves what was there and
+ * adds nothing, not even a temporary file. */
+static void test_signals_existing_out_dir_untouched(void **state)
+{
+    (void)state;
+    const char *out = tmp_path("kept-out");
+    assert_int_equal(mkdir(out, 0755), 0);
+    char keep[400];
+    snprintf(keep, sizeof keep, "%s/summary.json", out);
+    FILE *f = fopen(keep, "w");
+    assert_non_null(f);
+    fputs("{\"old\": true}\n", f);
+    assert_int_equal(fclose(f), 0);
+    struct spawn_opts o = {.signal = SIGINT, .signal_after = 0.5};
+    struct outcome r = run_opts(&o, "run", tmp_path("long.yaml"), "--reps", "10000000",
+                                "--threads", "2", "--out", out, "--quiet", NULL);
+    assert_int_equal(r.status, 130);
+    assert_int_equal(count_entries(out, NULL), 1);
+    char *text = slurp(keep);
+    assert_string_equal(text, "{\"old\": true}\n");
+    free(text);
+    done(&r);
+}
+
+/* Directories that cannot be made: exit 1 and a message naming the place. */
+static void test_signals_unwritable_out_exits_1(void **state)
+{
+    (void)state;
+    const char *file = tmp_path("a-file");
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    assert_int_equal(fclose(f), 0);
+    char under_file[400];
+    snprintf(under_file, sizeof under_file, "%s/sub", file);
+    const struct {
+        const char *dir;
+        const char *needle;
+    } cases[] = {
+        {"/dev/full/x", "cannot create directory /dev/full/x: Not a directory"},
+        {under_file, "cannot create directory"},
+        {file, "it exists and is not a directory"},
+        {"/nonexistent-corridor/a/b", "No such file or directory"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct spawn_opts o = {0};
+        struct outcome r =
+            run_opts(&o, "run", "--reps", "2", "--quiet", "--out", cases[i].dir, NULL);
+        if (r.status != 1 || !strstr(r.err, cases[i].needle) || strcmp(r.out, ""))
+            fail_msg("--out %s: status %d, stdout '%s', stderr '%s'", cases[i].dir,
+                     r.status, r.out, r.err);
+        done(&r);
+    }
+}
+
+/* A read-only directory. Root ignores permission bits, so as root the run
+ * drops to user nobody (65534) with setpriv. */
+static void test_signals_read_only_dir_exits_1(void **state)
+{
+    (void)state;
+    const char *ro = tmp_path("read-only");
+    assert_int_equal(mkdir(ro, 0555), 0);
+    assert_int_equal(chmod(ro, 0555), 0);
+    struct spawn_opts o = {0};
+    if (geteuid() == 0) {
+        if (system("command -v setpriv >/dev/null 2>&1") != 0) {
+            print_message("(setpriv not installed: read-only case skipped as root)\n");
+            skip();
+        }
+        o.setpriv_user = "65534";
+        /* nobody must reach the binary, the directory and the capture
+         * files: open the temporary directory to others for this case. */
+        assert_int_equal(chmod(tmpdir, 0777), 0);
+    }
+    char out[400];
+    snprintf(out, sizeof out, "%s/x", ro);
+    struct outcome r = run_opts(&o, "run", "--reps", "2", "--quiet", "--out", out, NULL);
+    chmod(tmpdir, 0700);
+    if (r.status == 126 || r.status == 127)
+        skip(); /* setpriv could not run the binary (a build dir nobody can read) */
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "Permission denied"));
+    assert_string_equal(r.out, "");
+    assert_int_equal(count_entries(ro, NULL), 0);
+    done(&r);
+}
+
+/* A full disk, simulated by a file-size limit: every file already
+ * published is whole, no temporary file is left, exit 1. */
+static void test_signals_full_disk_no_partial_file(void **state)
+{
+    (void)state;
+    const char *out = tmp_path("full-out");
+    /* summary.json of the default scenario is about 10 KB, the timeline
+     * much more: 2 KB stops the first file, 64 KB a later one. */
+    const long limits[] = {2048, 65536};
+    for (size_t i = 0; i < sizeof limits / sizeof *limits; i++) {
+        struct spawn_opts o = {.fsize_limit = limits[i]};
+        struct outcome r = run_opts(&o, "run", "--reps", "3", "--quiet", "--out", out, NULL);
+        if (r.status != 1 || !strstr(r.err, "cannot write") || strcmp(r.out, ""))
+            fail_msg("limit %ld: status %d, stdout '%.100s', stderr '%s'", limits[i],
+                     r.status, r.out, r.err);
+        DIR *d = opendir(out);
+        assert_non_null(d);
+        struct dirent *de;
+        while ((de = readdir(d))) {
+            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+                continue;
+            if (de->d_name[0] == '.')
+                fail_msg("limit %ld: temporary file %s left behind", limits[i], de->d_name);
+            char p[600];
+            snprintf(p, sizeof p, "%s/%s", out, de->d_name);
+            struct stat st;
+            assert_int_equal(stat(p, &st), 0);
+            assert_true(st.st_size > 0 && st.st_size <= limits[i]);
+            if (!strcmp(de->d_name, "summary.json")) {
+                json_error_t jerr;
+                json_t *j = json_load_file(p, 0, &jerr);
+                if (!j)
+                    fail_msg("limit %ld: summary.json is not whole: %s", limits[i], jerr.text);
+                json_decref(j);
+            }
+        }
+        closedir(d);
+        done(&r);
+    }
+}
+
+/* stdout that cannot be written: exit 1 with a message, for run in every
+ * format and for validate. */
+static void test_signals_stdout_full_exits_1(void **state)
+{
+    (void)state;
+    const char *formats[] = {"table", "csv", "json"};
+    for (size_t i = 0; i < 3; i++) {
+        struct spawn_opts o = {.stdout_path = "/dev/full"};
+        struct outcome r =
+            run_opts(&o, "run", "--reps", "2", "--quiet", "--format", formats[i], NULL);
+        if (r.status != 1 || !strstr(r.err, "cannot write the result to stdout"))
+            fail_msg("--format %s to /dev/full: status %d, stderr '%s'", formats[i],
+                     r.status, r.err);
+        done(&r);
+    }
+    struct spawn_opts o = {.stdout_path = "/dev/full"};
+    struct outcome r =
+        run_opts(&o, "validate", COR_SOURCE_DIR "/scenarios/rn1-2025-blockade.yaml", NULL);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "cannot write the result to stdout"));
+    done(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_signals_sigint_exits_130_nothing_written),
+        cmocka_unit_test(test_signals_sigterm_exits_143_nothing_written),
+        cmocka_unit_test(test_signals_existing_out_dir_untouched),
+        cmocka_unit_test(test_signals_unwritable_out_exits_1),
+        cmocka_unit_test(test_signals_read_only_dir_exits_1),
+        cmocka_unit_test(test_signals_full_disk_no_partial_file),
+        cmocka_unit_test(test_signals_stdout_full_exits_1),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
