@@ -5,7 +5,12 @@
 # called when something is missing. Runs as root, or through sudo.
 set -eu
 
-PKGS="build-essential cmake pkg-config libgsl-dev libyaml-dev libcmocka-dev libjansson-dev"
+# The build and the unit tests; then what CI adds: valgrind for the memcheck
+# tests, clang with its runtime libraries (libFuzzer and the sanitizers are
+# in libclang-rt-14-dev, only recommended by clang, so named here) and llvm
+# for llvm-symbolizer, which turns sanitizer reports into file:line stacks.
+PKGS="build-essential cmake pkg-config libgsl-dev libyaml-dev libcmocka-dev libjansson-dev
+      valgrind clang libclang-rt-14-dev llvm"
 
 missing=""
 for p in $PKGS; do
