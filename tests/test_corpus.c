@@ -472,6 +472,57 @@ static void gen_yaml_nodes(struct sb *b, long n)
         sb_add(b, "threats:\n  phases:\n    - { from_day: 0, hazard_factor: 1 }\n");
 }
 
+/* One flow with n alternates, each by its own middle node. */
+static void gen_alternates(struct sb *b, long n)
+{
+    sb_add(b, HDR "commodities: { c: {} }\nnodes:\n  a: {}\n  b: { kind: city }\n");
+    for (long i = 0; i < n; i++)
+        sb_add(b, "  m%ld: {}\n", i);
+    sb_add(b, "segments:\n  - { from: a, to: b, km: 1, speed_kmh: 1 }\n");
+    for (long i = 0; i < n; i++)
+        sb_add(b, "  - { from: a, to: m%ld, km: 1, speed_kmh: 1 }\n"
+                  "  - { from: m%ld, to: b, km: 1, speed_kmh: 1 }\n", i, i);
+    sb_add(b, "cities: { b: { c: { capacity: 1 } } }\nflows:\n"
+              "  - { id: f, commodity: c, route: [a, b], trucks: 1, payload: 1,"
+              " every_hours: 1,\n      alternates: [");
+    for (long i = 0; i < n; i++)
+        sb_add(b, "%s[a, m%ld, b]", i ? ", " : "", i);
+    sb_add(b, "] }\n");
+}
+
+/* The sanity bounds on counts: trucks per convoy, escort units, fleet. */
+static void gen_trucks(struct sb *b, long n)
+{
+    sb_add(b, HDR AB "commodities: { c: {} }\ncities: { b: { c: { capacity: 1 } } }\n"
+                     "flows:\n  - { id: f, commodity: c, route: [a, b], trucks: %ld,"
+                     " payload: 1, every_hours: 1 }\n", n);
+}
+
+static void gen_units(struct sb *b, long n)
+{
+    sb_add(b, HDR AB "commodities: { c: {} }\nescorts: { e: { units: %ld, from: a, to: b } }\n",
+           n);
+}
+
+static void gen_fleet(struct sb *b, long n)
+{
+    sb_add(b, HDR AB "commodities: { c: {} }\ncities: { b: { c: { capacity: 1 } } }\n"
+                     "flows:\n  - { id: f, commodity: c, route: [a, b], trucks: 1,"
+                     " payload: 1, every_hours: 1, fleet: %ld }\n", n);
+}
+
+/* An id of n bytes. */
+static void gen_id_length(struct sb *b, long n)
+{
+    sb_add(b, HDR "commodities: { c: {} }\nnodes: { a: {}, ");
+    for (long i = 0; i < n; i++)
+        sb_add(b, "x");
+    sb_add(b, ": {} }\nsegments: [ { from: a, to: ");
+    for (long i = 0; i < n; i++)
+        sb_add(b, "x");
+    sb_add(b, ", km: 1, speed_kmh: 1 } ]\n");
+}
+
 /* A valid file of exactly n bytes: a small scenario, then comment lines. */
 static void gen_file_size(struct sb *b, long n)
 {
@@ -504,6 +555,14 @@ static const struct cap_case caps[] = {
     {"seasons", gen_seasons, COR_MAX_SEASONS, "too many seasons (cap 100)"},
     {"stocks", gen_stocks, COR_MAX_STOCKS,
      "too many city stocks (cap 256 city-commodity pairs)"},
+    {"alternates", gen_alternates, COR_MAX_ALTERNATES, "too many alternates (cap 16)"},
+    {"trucks", gen_trucks, 1000000, "'trucks' must be <= 1000000 (got 1000001)"},
+    {"units", gen_units, 10000, "'units' must be <= 10000 (got 10001)"},
+    {"fleet", gen_fleet, 1000000000, "'fleet' must be <= 1000000000 (got 1000000001)"},
+    /* The message shows the first 79 bytes of a long value. */
+    {"id-length", gen_id_length, 128, "a node id must be 1 to 128 letters, digits, '-' or "
+     "'_' (got \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\")"},
     {"horizon", gen_horizon, COR_MAX_HORIZON_DAYS,
      "'horizon_days' must be <= 3660 (got 3661)"},
     {"replications", gen_replications, COR_MAX_REPLICATIONS,
