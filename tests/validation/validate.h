@@ -11,8 +11,9 @@
  * Tolerances: a statistic that should equal a closed form x is accepted
  * when |estimate - x| <= z * standard error (+ any bias bounded explicitly
  * at the call site). Z_CHECK = 4.42 is the two-sided normal quantile for a
- * false-alarm rate of 1e-5 per check for a correct model; the fixed seeds
- * then make the outcome reproducible. Sample sizes are chosen so that the
+ * false-alarm rate of 1e-5 per check for a correct model; means estimated
+ * from a modest number of independent replications use Student's t at the
+ * same rate instead. The fixed seeds then make the outcome reproducible. Sample sizes are chosen so that the
  * resulting half-width is a small fraction (about 2 %) of the quantity
  * checked, so an error of a few percent in the model fails. */
 #ifndef COR_VALIDATE_H
@@ -120,14 +121,22 @@ static inline void v_check_prop(const char *what, double hits, double n, double 
                  what, hits, n, est, p, fabs(est - p), Z_CHECK, se);
 }
 
-/* A mean: estimate `est` with standard error `se` against closed form x,
- * plus an explicitly bounded bias. */
-static inline void v_check_mean(const char *what, double est, double se, double x,
-                                double bias)
+/* The critical value for a mean over n independent replications at the
+ * same two-sided false-alarm rate 1e-5: Student's t with n - 1 degrees of
+ * freedom (4.42 as n grows). */
+static inline double v_t_crit(long n)
 {
-    if (!(fabs(est - x) <= Z_CHECK * se + bias))
-        fail_msg("%s: estimate %.6g, closed form %.6g, |diff| %.3g > z %.2f x se %.3g + bias %.3g",
-                 what, est, x, fabs(est - x), Z_CHECK, se, bias);
+    return gsl_cdf_tdist_Qinv(5e-6, (double)(n - 1));
+}
+
+/* A mean: estimate `est` with standard error `se` against closed form x,
+ * within `crit` standard errors plus an explicitly bounded bias. */
+static inline void v_check_mean(const char *what, double est, double se, double x,
+                                double bias, double crit)
+{
+    if (!(fabs(est - x) <= crit * se + bias))
+        fail_msg("%s: estimate %.6g, closed form %.6g, |diff| %.3g > %.2f x se %.3g + bias %.3g",
+                 what, est, x, fabs(est - x), crit, se, bias);
 }
 
 /* Agreement within `tol` for quantities that are exact up to rounding; the
