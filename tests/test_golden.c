@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Golden outputs: a fixed run of the benchmark scenario, byte for byte.
+ *
+ * The real binary runs scenarios/bench-rn1.yaml with --reps 50 --seed 1
+ * --threads 2 and its summary.json and timeline.csv must equal the files
+ * committed under tests/golden/. This is the safety net for performance
+ * work (DESIGN §7): a faster event queue, generator, merge or thread
+ * scheme must leave every output byte where it was. Two threads, so that a
+ * change in the merge order or in which thread runs which replication
+ * shows up too.
+ *
+ * When the goldens legitimately change — only when the model itself is
+ * meant to change (new feature, model fix, new random stream, edited
+ * bench-rn1.yaml) — regenerate them with one command and commit them with
+ * the change that explains them:
+ *
+ *     scripts/regen-golden.sh
+ *
+ * The only bytes ignored are the program version in summary.json, so that
+ * a release bump does not need new goldens. The files were produced with
+ * Debian 12's GCC, glibc and GSL on x86-64; another libm may round expm1 or
+ * log1p differently in the last bit and need its own goldens. */
+#include "testutil.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static char tmpdir[256];
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) != 0) {
+        fclose(f);
+        return NULL;
+    }
+    long n = ftell(f);
+    if (n < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        return NULL;
+    }
+    char *b = malloc((size_t)n + 1);
+    if (!b) {
+        fclose(f);
+        return NULL;
+    }
+    size_t got = fread(b, 1, (size_t)n, f);
+    b[got] = '\0';
+    fclose(f);
+    return b;
+}
+
+/* Replaces the value of "version" in a summary.json text by "*", in place
+ * (the text only gets shorter), so that goldens survive a version bump. */
+static void mask_version(char *json)
+{
+    static const char key[] = "\"version\": \"";
+    char *p = strstr(json, key);
+    if (!p)
+        return;
+    p += sizeof key - 1;
+    char *end = strchr(p, '"');
+    if (!end)
+        return;
+    *p = '*';
+    memmove(p + 1, end, strlen(end) + 1);
+}
+
+/* Fails with the first differing line of the two texts, if any. */
+static void assert_same_text(const char *name, const char *got, const char *want)
+{
+    if (strcmp(got, want) == 0)
+        return;
+    int line = 1;
+    const char *g = got, *w = want;
+    while (*g && *g == *w) {
+        if (*g == '\n')
+            line++;
+        g++;
+        w++;
+    }
+    /* Back up to the start of the differing line for a readable message. */
+    while (g > got && g[-1] != '\n') {
+        g--;
+        w--;
+    }
+    int gl = (int)strcspn(g, "\n"), wl = (int)strcspn(w, "\n");
+    fail_msg("%s differs from tests/golden at line %d:\n  got:  %.*s\n  want: %.*s\n"
+             "If the model was meant to change, run scripts/regen-golden.sh; "
+             "if this is a performance change, it broke reproducibility.",
+             name, line, gl, g, wl, w);
+}
+
+static void test_golden_bench_rn1(void **state)
+{
+    (void)state;
+    char out[300];
+    snprintf(out, sizeof out, "%s/out", tmpdir);
+    /* Keep in step with scripts/regen-golden.sh. posix_spawn wants
+     * char *const argv[]; copies avoid casting away const. */
+    const char *args[] = {COR_BINARY, "run", COR_SOURCE_DIR "/scenarios/bench-rn1.yaml",
+                          "--reps", "50", "--seed", "1", "--threads", "2", "--quiet",
+                          "--format", "json", "--out", out};
+    enum { NARGS = sizeof args / sizeof *args };
+    char *argv[NARGS + 1];
+    for (int i = 0; i < NARGS; i++)
+        argv[i] = strdup(args[i]);
+    argv[NARGS] = NULL;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    pid_t pid;
+    assert_int_equal(posix_spawn(&pid, COR_BINARY, &fa, NULL, argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    for (int i = 0; i < NARGS; i++)
+        free(argv[i]);
+    int ws;
+    assert_int_equal(waitpid(pid, &ws, 0), pid);
+    assert_true(WIFEXITED(ws));
+    assert_int_equal(WEXITSTATUS(ws), 0);
+
+    const char *files[] = {"summary.json", "timeline.csv"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char got_path[400], want_path[400];
+        snprintf(got_path, sizeof got_path, "%s/%s", out, files[i]);
+        snprintf(want_path, sizeof want_path,
+                 COR_SOURCE_DIR "/tests/golden/bench-rn1-%s", files[i]);
+        char *got = slurp(got_path), *want = slurp(want_path);
+        if (!got)
+            fail_msg("the run wrote no %s", got_path);
+        if (!want)
+            fail_msg("no golden file %s: run scripts/regen-golden.sh", want_path);
+        if (i == 0) {
+            mask_version(got);
+            mask_version(want);
+        }
+        assert_same_text(files[i], got, want);
+        free(got);
+        free(want);
+    }
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/corridor-golden-XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_golden_bench_rn1),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
