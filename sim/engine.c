@@ -606,41 +606,52 @@ static bool usable_from(const struct cor_engine *e, const struct cor_flow *fl,
     return false;
 }
 
-/* Switches convoy c, standing at its node, to the first alternate that
- * leaves this node by a different, usable segment. False if none does. */
-static bool reroute(struct cor_engine *e, int c, double t)
+/* The first alternate that leaves convoy c's node by a different, usable
+ * segment: its route index, with *leg its position there; -1 if none. */
+static int find_alternate(const struct cor_engine *e, int c, double t, int *leg)
 {
-    struct convoy *cv = &e->convoys[c];
+    const struct convoy *cv = &e->convoys[c];
     const struct cor_flow *fl = &e->sc->flows[cv->flow];
     const struct cor_route *cur = &fl->routes[cv->route];
     int node = cur->nodes[cv->leg];
     int seg_now = cur->legs[cv->leg].segment;
-    for (int r = 0; r < fl->nroutes; r++) {
-        int leg;
-        const struct cor_route *alt = &fl->routes[r];
-        if (r == cv->route || !usable_from(e, fl, alt, node, t, &leg) ||
-            alt->legs[leg].segment == seg_now)
-            continue;
-        double before = 0.0, after = 0.0;
-        for (int l = cv->leg; l + 1 < cur->nnodes; l++)
-            before += e->sc->segments[cur->legs[l].segment].km;
-        for (int l = leg; l + 1 < alt->nnodes; l++)
-            after += e->sc->segments[alt->legs[l].segment].km;
-        e->out->reroute_extra_km += after - before;
-        if (!cv->rerouted)
-            e->out->convoys_rerouted++;
-        cv->rerouted = 1;
-        /* An escort whose end lies ahead on the new route stays with the
-         * convoy; otherwise the unit turns back here. */
-        if (cv->has_escort && !(alt->escort_to_leg > leg && alt->escort_from_leg <= leg))
-            escort_release(e, c, t);
-        cv->route = r;
-        cv->leg = leg;
-        trace(e, t, COR_TRACE_REROUTE, cv->flow, c, node, alt->legs[leg].segment, -1, 0,
-              0, after - before);
-        return true;
-    }
-    return false;
+    for (int r = 0; r < fl->nroutes; r++)
+        if (r != cv->route && usable_from(e, fl, &fl->routes[r], node, t, leg) &&
+            fl->routes[r].legs[*leg].segment != seg_now)
+            return r;
+    return -1;
+}
+
+/* Switches convoy c, standing at its node, to route r from position leg,
+ * counting the switch and the distance it adds. */
+static void switch_route(struct cor_engine *e, int c, int r, int leg, double t)
+{
+    struct convoy *cv = &e->convoys[c];
+    const struct cor_flow *fl = &e->sc->flows[cv->flow];
+    const struct cor_route *cur = &fl->routes[cv->route], *alt = &fl->routes[r];
+    double extra = (alt->km - alt->km_before[leg]) - (cur->km - cur->km_before[cv->leg]);
+    e->out->reroute_extra_km += extra;
+    if (!cv->rerouted)
+        e->out->convoys_rerouted++;
+    cv->rerouted = 1;
+    /* An escort whose end lies ahead on the new route stays with the
+     * convoy; otherwise the unit turns back here. */
+    if (cv->has_escort && !(alt->escort_to_leg > leg && alt->escort_from_leg <= leg))
+        escort_release(e, c, t);
+    cv->route = r;
+    cv->leg = leg;
+    trace(e, t, COR_TRACE_REROUTE, cv->flow, c, alt->nodes[leg], alt->legs[leg].segment, -1,
+          0, 0, extra);
+}
+
+/* Reroutes convoy c if an alternate qualifies; false if none does. */
+static bool reroute(struct cor_engine *e, int c, double t)
+{
+    int leg, r = find_alternate(e, c, t, &leg);
+    if (r < 0)
+        return false;
+    switch_route(e, c, r, leg, t);
+    return true;
 }
 
 /* Convoy c, escorted if it needs to be, stands at the start of its next
@@ -792,15 +803,15 @@ static void on_reroute_check(struct cor_engine *e, int c, double t)
     const struct cor_flow *fl = flow_of(e, c);
     if (e->closed[s] == 0 || e->closed_since[s] + fl->reroute_closed_hours > t)
         return; /* reopened, or closed again since: a later check decides */
+    int leg, r = find_alternate(e, c, t, &leg);
+    if (r < 0)
+        return; /* nowhere better: it keeps its place in the line */
     bool queued = fifo_remove(e, &e->seg_wait[s], c);
     COR_INVARIANT(queued, "convoy %d waiting but not in segment %d's line", c, s);
     (void)queued;
-    if (reroute(e, c, t)) {
-        cv->state = CONVOY_MOVING;
-        advance(e, c, t);
-    } else {
-        fifo_push(e, &e->seg_wait[s], c); /* nowhere better: back in line, last */
-    }
+    switch_route(e, c, r, leg, t);
+    cv->state = CONVOY_MOVING;
+    advance(e, c, t);
 }
 
 /* Schedules the next start of random closure i after time t: the

@@ -45,6 +45,7 @@ void cor_scenario_free(struct cor_scenario *s)
         for (int j = 0; j < s->flows[i].nroutes; j++) {
             free(s->flows[i].routes[j].nodes);
             free(s->flows[i].routes[j].legs);
+            free(s->flows[i].routes[j].km_before);
         }
         free(s->flows[i].routes);
     }

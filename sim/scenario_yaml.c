@@ -1314,6 +1314,7 @@ static bool load_route(struct loader *L, const struct cor_ynode *r, const char *
         L->route_pos[nd] = (int)i;
     }
     rt->legs = cor_calloc(r->n - 1, sizeof *rt->legs);
+    rt->km_before = cor_calloc(r->n, sizeof *rt->km_before);
     for (size_t i = 0; i + 1 < r->n; i++) {
         int a = rt->nodes[i], b = rt->nodes[i + 1];
         if (a < 0 || b < 0 || a == b)
@@ -1334,6 +1335,7 @@ static bool load_route(struct loader *L, const struct cor_ynode *r, const char *
             leg->base_hours = seg->km / seg->speed_kmh;
         rt->base_hours += leg->base_hours;
         rt->km += seg->km;
+        rt->km_before[i + 1] = rt->km;
     }
     return ok;
 }

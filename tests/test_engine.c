@@ -578,6 +578,47 @@ static void test_engine_reroute_on_hazard(void **state)
     cor_scenario_free(s);
 }
 
+/* When the reroute rule is due but every alternate is closed too, waiting
+ * convoys keep their places: they enter in departure order on reopening. */
+static void test_engine_reroute_keeps_line_order(void **state)
+{
+    (void)state;
+    static const char y[] =
+        "scenario: { name: keep, horizon_days: 6, replications: 1 }\n"
+        "commodities: { fuel: {} }\n"
+        "nodes: { a: { kind: port }, b: {}, c: {}, d: { kind: city } }\n"
+        "segments: [ { from: a, to: b, km: 10, speed_kmh: 10 },\n"
+        "            { from: b, to: d, km: 10, speed_kmh: 10 },\n"
+        "            { from: b, to: c, km: 30, speed_kmh: 10 },\n"
+        "            { from: c, to: d, km: 30, speed_kmh: 10 } ]\n"
+        "cities: { d: { fuel: { capacity: 1e9 } } }\n"
+        "flows:\n"
+        "  - { id: f, commodity: fuel, route: [a, b, d], alternates: [[a, b, c, d]],\n"
+        "      reroute: { closed_hours: 5 }, trucks: 1, payload: 1, every_hours: 3 }\n"
+        "threats:\n"
+        "  closures: [ { segment: b-d, from_day: 0, to_day: 2 },\n"
+        "              { segment: b-c, from_day: 0, to_day: 3 } ]\n";
+    struct cor_scenario *s = tu_load(y);
+    struct cor_model *m;
+    struct cor_rep_result *out = trace_run(s, &m);
+    long last = -1;
+    int entered = 0;
+    for (long i = 0; i < out->ntrace; i++) {
+        const struct cor_trace_event *ev = &out->trace[i];
+        if (ev->kind == COR_TRACE_ENTER && ev->segment == 1 && ev->t == 48.0) {
+            assert_true(ev->convoy > last);
+            last = ev->convoy;
+            entered++;
+        }
+    }
+    assert_int_equal(out->convoys_rerouted, 0);
+    assert_int_equal(entered, 16); /* departures at 0, 3, ..., 45 */
+    cor_rep_result_fini(out);
+    free(out);
+    cor_model_free(m);
+    cor_scenario_free(s);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -599,6 +640,7 @@ int main(void)
         cmocka_unit_test(test_engine_beta_losses),
         cmocka_unit_test(test_engine_reroute_on_closure),
         cmocka_unit_test(test_engine_reroute_on_hazard),
+        cmocka_unit_test(test_engine_reroute_keeps_line_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -112,6 +112,7 @@ struct cor_route {
     struct cor_leg *legs;      /* nnodes - 1 legs */
     double base_hours;         /* sum of legs' base_hours */
     double km;                 /* sum of legs' lengths */
+    double *km_before;         /* km from the route's start to nodes[i] */
     int escort_from_leg;       /* route index of the escort's `from`, or -1 */
     int escort_to_leg;         /* route index of the escort's `to`, or -1 */
 };
