@@ -18,7 +18,7 @@
  *   expected start, its rate scaled by the seasons' closure-rate factors
  *   averaged over the horizon.
  * It errs high (a convoy wiped out, skipped or cancelled costs less than a
- * trip), by about 10-20 % on the shipped scenarios, but it is not a bound:
+ * trip), by 0-25 % on the shipped scenarios (test_work), but not a bound:
  * random draws move the real count, which is why the engine keeps its own
  * hard cap. */
 #ifndef COR_WORK_H
