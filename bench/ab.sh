@@ -1,0 +1,52 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# A/B wall-time comparison of two corridor binaries on bench-rn1.
+#
+# On a shared machine the load changes from one second to the next, so
+# timing A ten times and then B ten times measures the neighbours as much
+# as the code. This alternates A and B run by run, and reports each side's
+# minimum (the run least disturbed) and median, and the ratio of the
+# minima. Before timing, it checks that both write byte-identical
+# summary.json and timeline.csv: a faster binary with different outputs is
+# not an optimisation.
+#
+# Usage: bench/ab.sh OLD_BINARY NEW_BINARY [RUNS] [REPS] [THREADS]
+#        (defaults: 9 runs of 500 replications on 1 thread)
+set -eu
+cd "$(dirname "$0")/.."
+[ $# -ge 2 ] || { sed -n '3,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+A=$1 B=$2 runs=${3:-9} reps=${4:-500} threads=${5:-1}
+SCN=scenarios/bench-rn1.yaml
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for side in A B; do
+    eval bin=\$$side
+    "$bin" run $SCN --reps 100 --seed 1 --threads 2 --quiet --format json \
+        --out "$tmp/$side" >/dev/null
+done
+for f in summary.json timeline.csv events.csv; do
+    cmp -s "$tmp/A/$f" "$tmp/B/$f" || { echo "ab: $f differs between A and B" >&2; exit 1; }
+done
+
+now() { date +%s.%N; }
+i=0
+while [ $i -lt "$runs" ]; do
+    for side in A B; do
+        eval bin=\$$side
+        t0=$(now)
+        "$bin" run $SCN --reps "$reps" --threads "$threads" --seed 1 --quiet \
+            --format csv >/dev/null
+        t1=$(now)
+        echo "$t0 $t1" | awk '{printf "%.4f\n", $2 - $1}' >>"$tmp/$side.t"
+    done
+    i=$((i + 1))
+done
+summ() { sort -g "$1" | awk '{v[NR]=$1} END {printf "%.4f %.4f", v[1], v[int((NR+1)/2)]}'; }
+set -- $(summ "$tmp/A.t"); amin=$1 amed=$2
+set -- $(summ "$tmp/B.t"); bmin=$1 bmed=$2
+echo "outputs identical; $runs alternating runs of $reps replications on $threads thread(s)"
+echo "A: min $amin s, median $amed s   ($A)"
+echo "B: min $bmin s, median $bmed s   ($B)"
+echo "$amin $bmin $amed $bmed" |
+    awk '{printf "B/A: %.3f on minima, %.3f on medians (below 1: B is faster)\n", $2 / $1, $4 / $3}'
