@@ -36,6 +36,7 @@
 #include "alloc.h"
 #include "corridor/version.h"
 #include "outfile.h"
+#include "plot.h"
 
 /* ---- Locale ---------------------------------------------------------- */
 
@@ -914,5 +915,6 @@ enum cor_status cor_report_write_dir(const char *dir, const struct cor_results *
         if (st != COR_OK)
             return COR_EIO;
     }
-    return COR_OK;
+    /* Then the pictures of the same results (plot.h). */
+    return cor_plot_write_dir(dir, r, diag);
 }
