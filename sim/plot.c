@@ -914,22 +914,19 @@ static void draw_fan(const struct plot_job *job)
 /* More curves than this and the legend lists only the likeliest. */
 #define SHORT_LEGEND_MAX 20
 
-static const struct cor_results *sort_r; /* qsort has no context argument */
+struct ranked {
+    double p; /* final probability of a shortage; -1 when unknown */
+    int k;    /* stock */
+};
 
-/* Stocks by decreasing final probability of a shortage, then by index. */
-static int final_cmp(const void *a, const void *b)
+/* By decreasing final probability, then by stock index: a total order, so
+ * that qsort (not stable) gives one result. */
+static int ranked_cmp(const void *a, const void *b)
 {
-    int i = *(const int *)a, j = *(const int *)b;
-    int last = sort_r->days - 1;
-    double pi = last >= 0 ? cor_results_day(sort_r, last, i)->p_short_by : 0;
-    double pj = last >= 0 ? cor_results_day(sort_r, last, j)->p_short_by : 0;
-    if (!isfinite(pi))
-        pi = -1;
-    if (!isfinite(pj))
-        pj = -1;
-    if (pi != pj)
-        return pi > pj ? -1 : 1;
-    return (i > j) - (i < j);
+    const struct ranked *x = a, *y = b;
+    if (x->p != y->p)
+        return x->p > y->p ? -1 : 1;
+    return (x->k > y->k) - (x->k < y->k);
 }
 
 static void draw_shortage(const struct plot_job *job)
@@ -958,12 +955,16 @@ static void draw_shortage(const struct plot_job *job)
     draw_strip(&f, phase, np, false);
 
     /* Drawn in legend order, so that the likeliest lie on top. */
+    struct ranked *rank = cor_malloc((size_t)(ns + 1) * sizeof *rank);
     int *order = cor_malloc((size_t)(ns + 1) * sizeof *order);
-    for (int k = 0; k < ns; k++)
-        order[k] = k;
-    sort_r = r;
-    qsort(order, (size_t)ns, sizeof *order, final_cmp);
-    sort_r = NULL;
+    for (int k = 0; k < ns; k++) {
+        double p = n > 0 ? cor_results_day(r, n - 1, k)->p_short_by : -1;
+        rank[k] = (struct ranked){isfinite(p) ? p : -1, k};
+    }
+    qsort(rank, (size_t)ns, sizeof *rank, ranked_cmp);
+    for (int i = 0; i < ns; i++)
+        order[i] = rank[i].k;
+    free(rank);
     bool pale = ns <= NSERIES; /* beyond, the daily curves would only clutter */
     for (int i = ns - 1; i >= 0; i--) {
         int k = order[i];
