@@ -9,7 +9,8 @@
  * are copied to the published file afterwards (cor_outfile_publish keeps
  * the publication atomic and sees any write error).
  *
- * PLplot's state is global: a mutex serializes the plots. Its svg driver
+ * PLplot's state is global: a mutex serializes the plots, and plend() at
+ * the end of each call leaves nothing of PLplot allocated. Its svg driver
  * writes no date and no pointer, only numbers through printf, so the files
  * are byte-identical for the same results as long as the locale cannot
  * reach them: the drawing runs with the calling thread in the "C" locale
@@ -1011,7 +1012,8 @@ static void draw_shortage(const struct plot_job *job)
 
 /* ---- Rendering and publication --------------------------------------- */
 
-/* One lock for every PLplot call in the process. */
+/* One lock for every PLplot call in the process, held by
+ * cor_plot_write_dir() for all its files. */
 static pthread_mutex_t plot_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Whether this PLplot has the svg driver: plinit() on a missing device
@@ -1151,7 +1153,6 @@ static enum cor_status plot_file(FILE *out, const void *ctx)
     size_t len;
     bool ok;
 
-    pthread_mutex_lock(&plot_lock);
     locale_t c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
     if (c == (locale_t)0) {
         snprintf(job->error, ERROR_SIZE, "cannot switch to the C locale");
@@ -1162,7 +1163,6 @@ static enum cor_status plot_file(FILE *out, const void *ctx)
         uselocale(saved);
         freelocale(c);
     }
-    pthread_mutex_unlock(&plot_lock);
     if (!ok) {
         errno = EIO; /* the publisher's reason: PLplot's own is added below */
         return COR_EIO;
@@ -1203,6 +1203,7 @@ enum cor_status cor_plot_write_dir(const char *dir, const struct cor_results *r,
     job->r = r;
     job->error = cor_malloc(ERROR_SIZE);
     enum cor_status st = COR_OK;
+    pthread_mutex_lock(&plot_lock);
     /* Ids are letters, digits, '-' and '_' (the loader checks), so they
      * make file names as they are. */
     for (int k = 0; k < s->nstocks && st == COR_OK; k++) {
@@ -1217,6 +1218,11 @@ enum cor_status cor_plot_write_dir(const char *dir, const struct cor_results *r,
         job->stock = -1;
         st = publish(dir, "shortage.svg", job, diag);
     }
+    /* corridor is PLplot's only user in the process: plend() also unloads
+     * the driver and frees PLplot's device table, so that nothing of it
+     * stays allocated (the next call loads them again, in microseconds). */
+    plend();
+    pthread_mutex_unlock(&plot_lock);
     free(job->error);
     free(job);
     return st == COR_OK ? COR_OK : COR_EIO;

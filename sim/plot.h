@@ -9,7 +9,9 @@
  *
  * PLplot keeps global state, so the plots are drawn one at a time under a
  * lock: the function is safe to call from any thread, but concurrent calls
- * wait for each other. */
+ * wait for each other. It ends with plend(), which closes every PLplot
+ * stream of the process and frees PLplot's tables: corridor is assumed to
+ * be PLplot's only user. */
 #ifndef COR_PLOT_H
 #define COR_PLOT_H
 
