@@ -117,8 +117,10 @@ static void palette_init(void)
     /* The pale series: 45 % of the colour over white. */
     for (int i = 0; i < NSERIES; i++) {
         const unsigned char *c = palette[COL_SERIES + i];
-        plscol0(COL_SERIES + NSERIES + i, 255 - (int)lround(0.45 * (255 - c[0])),
-                255 - (int)lround(0.45 * (255 - c[1])), 255 - (int)lround(0.45 * (255 - c[2])));
+        int pale[3];
+        for (int j = 0; j < 3; j++)
+            pale[j] = 255 - (int)lround(0.45 * (255 - c[j]));
+        plscol0(COL_SERIES + NSERIES + i, pale[0], pale[1], pale[2]);
     }
 }
 
@@ -459,17 +461,20 @@ static void titles(const struct cor_results *r, const char *title)
 
 /* ---- The strip above the data: closures and phase labels -------------- */
 
-/* One item of the strip: a bar (closures) or a label alone (phases). */
+/* One item of the strip: a bar with its text (closures) or a text alone
+ * (phases). */
 struct strip_item {
-    double xa, xb;   /* the bar's extent, or the label's start (xa == xb) */
-    double text_end; /* where the item's text ends */
+    double lo, hi;   /* the x extent it takes, text included */
+    double xa, xb;   /* the bar (closures only) */
+    double tx;       /* where the text starts */
+    bool inside;     /* the text is on the bar */
     char *text;
     int row;         /* -1: no room, not drawn */
 };
 
 /* Puts each item in the first row (from `first`, at most `rows` of them)
  * where it starts after the end of everything already there. Items come
- * sorted by xa. Returns the rows used. */
+ * sorted by lo. Returns the rows used. */
 static int strip_layout(struct strip_item *it, int n, int first, int rows)
 {
     double end[4];
@@ -479,11 +484,10 @@ static int strip_layout(struct strip_item *it, int n, int first, int rows)
     int used = 0;
     for (int i = 0; i < n; i++) {
         it[i].row = -1;
-        double stop = fmax(it[i].xb, it[i].text_end);
         for (int j = 0; j < rows; j++)
-            if (it[i].xa >= end[j]) {
+            if (it[i].lo >= end[j]) {
                 it[i].row = first + j;
-                end[j] = stop;
+                end[j] = it[i].hi;
                 if (j + 1 > used)
                     used = j + 1;
                 break;
@@ -526,7 +530,8 @@ static struct strip_item *phase_items(const struct frame *f, const struct cor_sc
         double w = frame_text_w(f, text_chars(text)), pad = 0.004 * (f->x1 - f->x0);
         /* At the phase's start, or as far right as the plot area allows. */
         double xa = fmax(f->x0, fmin(fmax(p->from_day, f->x0), f->x1 - w - pad) + pad);
-        it[m] = (struct strip_item){xa, xa, xa + w, text, -1};
+        it[m] = (struct strip_item){.lo = xa, .hi = xa + w, .tx = xa, .text = text,
+                                    .row = -1};
         m++;
     }
     *n = m;
@@ -551,8 +556,8 @@ static bool segment_feeds(const struct cor_scenario *s, int seg, int k)
 static int item_cmp(const void *a, const void *b)
 {
     const struct strip_item *x = a, *y = b;
-    if (x->xa != y->xa)
-        return x->xa < y->xa ? -1 : 1;
+    if (x->lo != y->lo)
+        return x->lo < y->lo ? -1 : 1;
     return strcmp(x->text, y->text); /* a total order: qsort is not stable */
 }
 
@@ -567,15 +572,26 @@ static struct strip_item *closure_items(const struct frame *f, const struct cor_
         if (c->random || c->to_day <= f->x0 || c->from_day >= f->x1 ||
             !segment_feeds(s, c->segment, k))
             continue;
-        const char *seg = s->segments[c->segment].id;
-        char *text = c->label ? text_new("closed: %s (%s)", c->label, seg)
-                              : text_new("closed: %s", seg);
+        const char *name = c->label ? c->label : s->segments[c->segment].id;
+        char *text = text_new("closed: %s", name);
         double xa = fmax(c->from_day, f->x0), xb = fmin(c->to_day, f->x1);
         double w = frame_text_w(f, text_chars(text));
-        /* The text goes inside the bar when it fits, after it otherwise. */
         double pad = 0.006 * (f->x1 - f->x0);
-        double text_end = xb - xa >= w + 2 * pad ? xb : xb + pad + w;
-        it[m++] = (struct strip_item){xa, xb, text_end, text, -1};
+        struct strip_item *e = &it[m++];
+        *e = (struct strip_item){.lo = xa, .hi = xb, .xa = xa, .xb = xb, .text = text,
+                                 .row = -1};
+        /* The text on the bar when it fits, else after it, else before it
+         * (else after it all the same, cut by the frame). */
+        if (xb - xa >= w + 2 * pad) {
+            e->tx = xa + pad;
+            e->inside = true;
+        } else if (xb + pad + w <= f->x1 || xa - pad - w < f->x0) {
+            e->tx = xb + pad;
+            e->hi = fmin(e->tx + w, f->x1);
+        } else {
+            e->tx = xa - pad - w;
+            e->lo = e->tx;
+        }
     }
     qsort(it, (size_t)m, sizeof *it, item_cmp);
     *n = m;
@@ -612,7 +628,6 @@ static void draw_strip(const struct frame *f, const struct strip_item *it, int n
 {
     plschr(0, TEXT_SCALE * STRIP_SCALE);
     double h = 1.7 * f->char_mm * 0.78 * (f->y1 - f->y0) / f->mm_h;
-    double pad = 0.006 * (f->x1 - f->x0);
     for (int i = 0; i < n; i++) {
         if (it[i].row < 0)
             continue;
@@ -622,13 +637,11 @@ static void draw_strip(const struct frame *f, const struct strip_item *it, int n
             PLFLT x[4] = {it[i].xa, it[i].xb, it[i].xb, it[i].xa};
             PLFLT y[4] = {yc - h / 2, yc - h / 2, yc + h / 2, yc + h / 2};
             plfill(4, x, y);
-            bool inside = it[i].text_end <= it[i].xb;
-            plcol0(inside ? COL_BG : COL_FG);
-            plptex(inside ? it[i].xa + pad : it[i].xb + pad, yc, 1, 0, 0, it[i].text);
+            plcol0(it[i].inside ? COL_BG : COL_FG);
         } else {
             plcol0(COL_MUTED);
-            plptex(it[i].xa, yc, 1, 0, 0, it[i].text);
         }
+        plptex(it[i].tx, yc, 1, 0, 0, it[i].text);
     }
     plschr(0, TEXT_SCALE);
 }
@@ -770,14 +783,15 @@ static void legend_draw(struct legend *l)
         return;
     plvpor(VP_X1 + 0.025, 0.995, VP_Y0, VP_Y1);
     plwind(0, 1, 0, 1);
-    plschr(0, TEXT_SCALE * 0.85);
+    plschr(0, TEXT_SCALE * 0.8);
     PLFLT sx0, sx1, sy0, sy1, vx0, vx1, vy0, vy1, def, ht;
     plgspa(&sx0, &sx1, &sy0, &sy1);
     plgvpd(&vx0, &vx1, &vy0, &vy1);
     plgchr(&def, &ht);
     double w_mm = (vx1 - vx0) * (sx1 - sx0), h_mm = (vy1 - vy0) * (sy1 - sy0);
-    double row = 1.9 * ht / h_mm, key = 14 * ht / w_mm * 0.3;
-    double text_x = key + 0.03;
+    /* Rows 1.9 character heights apart; keys 3.6 wide, then a gap of 1. */
+    double row = 1.9 * ht / h_mm, key = 3.6 * ht / w_mm;
+    double text_x = key + 1.0 * ht / w_mm;
     size_t max_chars = (size_t)((1 - text_x) * w_mm / char_w_mm(ht));
     for (int i = 0; i < l->n; i++) {
         struct legend_entry *e = &l->e[i];
@@ -880,7 +894,8 @@ static void draw_fan(const struct plot_job *job)
 
     struct legend l = {0};
     const char *u = unit ? unit : "";
-    legend_add(&l, KEY_BOX, COL_BAND, 0, 0, text_new("5\xE2\x80\x93" "95 %% of replications"));
+    legend_add(&l, KEY_BOX, COL_BAND, 0, 0,
+               text_new("5\xE2\x80\x93" "95 %% of replications"));
     legend_add(&l, KEY_LINE, COL_MEDIAN, 2.4, STYLE_SOLID, text_new("median"));
     legend_add(&l, KEY_LINE, COL_MEAN, 0.9, STYLE_SOLID, text_new("mean"));
     if (st->demand > 0)
@@ -891,7 +906,8 @@ static void draw_fan(const struct plot_job *job)
                    text_new("rationing: < %g days (%g %s)", st->ration_below_days,
                             ration, u));
     if (np > 0) {
-        legend_add(&l, KEY_BOX, COL_PHASE_KEY, 0, 0, text_new("threat phase \xC3\x97hazard"));
+        legend_add(&l, KEY_BOX, COL_PHASE_KEY, 0, 0,
+                   text_new("threat phase \xC3\x97hazard factor"));
         legend_add(&l, KEY_NOTE, 0, 0, 0, text_new("darker: more dangerous"));
     }
     if (nc > 0)
