@@ -22,11 +22,12 @@
  *     lambda and durations D, the number of active closures is the
  *     M/G/infinity queue; started empty at t = 0, its time average over
  *     [0, T] has expectation lambda (E[D] - E[D^2] / (2 T)) exactly when
- *     D <= T, and the probability that the segment is closed at time t is
- *     1 - exp(-lambda E[min(D, t)]-integral), which for exponential D of
- *     mean m is 1 - exp(-lambda m (1 - e^-t/m)). Convoys departing as a
- *     Poisson stream see time averages (PASTA), so the share that must wait
- *     is the time-average probability of being closed. For a non-Poisson
+ *     D <= T; the count at time t is Poisson with mean
+ *     lambda * integral_0^t P(D > s) ds, so the segment is closed at t with
+ *     probability 1 - exp(-lambda m (1 - e^-t/m)) for exponential D of
+ *     mean m. Convoys departing as a Poisson stream see time averages
+ *     (PASTA), so the share that must wait is the time-average probability
+ *     of being closed. For a non-Poisson
  *     renewal process (gamma inter-arrivals) only the long-run value
  *     lambda E[D] is known; the start-up bias is bounded by the renewal
  *     function's bounds t / mu - 1 <= M(t) <= t / mu + E[X^2] / mu^2 - 1
