@@ -3,8 +3,8 @@
  * probability curves, drawn as SVG with PLplot.
  *
  * Each plot is drawn on a PLplot stream of its own (plmkstrm ... plend1),
- * so no setting of one plot leaks into the next, and into memory: PLplot
- * closes the FILE given to plsfile() at plend1(), so it gets an
+ * so that no setting of one plot leaks into the next, and into memory:
+ * PLplot closes the FILE given to plsfile() at plend1(), so it gets an
  * open_memstream() of ours rather than the publisher's file, and the bytes
  * are copied to the published file afterwards (cor_outfile_publish keeps
  * the publication atomic and sees any write error).
@@ -225,24 +225,26 @@ static double frame_text_w(const struct frame *f, size_t n)
     return (double)n * char_w_mm(f->char_mm) * (f->x1 - f->x0) / f->mm_w;
 }
 
-/* Height of `rows` text rows in mm (a row is 1.7 character heights). */
-static double rows_mm(const struct frame *f, int rows)
+/* Height of one strip row in mm: 1.7 character heights. */
+static double row_mm(const struct frame *f)
 {
-    return rows * 1.7 * f->char_mm;
+    return 1.7 * f->char_mm;
 }
 
-/* World y of the centre of strip row i (row 0 at the top). */
+/* World y of the centre of strip row i (row 0 at the top, a third of a
+ * row below the frame). */
 static double frame_row_y(const struct frame *f, int i)
 {
-    double mm = rows_mm(f, i) + 0.35 * 1.7 * f->char_mm + 0.5 * 1.7 * f->char_mm;
+    double mm = (i + 0.35 + 0.5) * row_mm(f);
     return f->y1 - mm * (f->y1 - f->y0) / f->mm_h;
 }
 
 /* Sets the window: y from y0 to above `top`, leaving `rows` rows of strip
- * (plus a margin) free above the highest data point. */
+ * (and a margin above and below them) free above the highest data point,
+ * which gets 4 % of headroom besides. */
 static void frame_window(struct frame *f, double y0, double top, int rows)
 {
-    double strip = rows > 0 ? rows_mm(f, rows) + 0.7 * 1.7 * f->char_mm : 0;
+    double strip = rows > 0 ? (rows + 0.7) * row_mm(f) : 0;
     double frac = strip / f->mm_h;
     if (frac > 0.6)
         frac = 0.6;
@@ -286,10 +288,13 @@ static int month_ticks(const struct cor_scenario *s, int days, struct tick **out
     int *year = cor_malloc((size_t)cap * sizeof *year);
     int *mon = cor_malloc((size_t)cap * sizeof *mon);
     int y = s->start_year, m = s->start_month;
-    long d = s->start_day == 1 ? 0 : month_len(y, m) - s->start_day + 1;
-    if (s->start_day != 1 && ++m > 12) {
-        m = 1;
-        y++;
+    long d = 0; /* day index of the first month start */
+    if (s->start_day != 1) {
+        d = month_len(y, m) - s->start_day + 1;
+        if (++m > 12) {
+            m = 1;
+            y++;
+        }
     }
     while (d < days && n < cap) {
         day[n] = (int)d;
@@ -402,8 +407,8 @@ static void grid_y(const struct frame *f, double ytick, double ytop)
         plbox("", 0, 0, "g", 0, 0);
         return;
     }
-    for (double y = f->y0; y <= ytop + 1e-9 * ytick; y += ytick)
-        pljoin(f->x0, y, f->x1, y);
+    for (int i = 0; f->y0 + i * ytick <= ytop + 1e-9 * ytick; i++)
+        pljoin(f->x0, f->y0 + i * ytick, f->x1, f->y0 + i * ytick);
 }
 
 /* The frame, the y axis with numbers and the x axis with dates or days.
@@ -418,7 +423,8 @@ static void axes(const struct frame *f, const struct cor_scenario *s, const stru
     plbox(nt ? "bc" : "bcnst", 0, 0, ytick > 0 ? "bc" : "bcnstvo", 0, 0);
     plslabelfunc(NULL, NULL);
     double xlen = 0.8 * f->char_mm * (f->x1 - f->x0) / f->mm_w;
-    for (double y = f->y0; ytick > 0 && y <= ytop + 1e-9 * ytick; y += ytick) {
+    for (int i = 0; ytick > 0 && f->y0 + i * ytick <= ytop + 1e-9 * ytick; i++) {
+        double y = f->y0 + i * ytick;
         pljoin(f->x0, y, f->x0 + xlen, y);
         pljoin(f->x1 - xlen, y, f->x1, y);
         char label[64];
@@ -627,7 +633,7 @@ static void draw_phases(const struct frame *f, const struct cor_scenario *s)
 static void draw_strip(const struct frame *f, const struct strip_item *it, int n, bool bars)
 {
     plschr(0, TEXT_SCALE * STRIP_SCALE);
-    double h = 1.7 * f->char_mm * 0.78 * (f->y1 - f->y0) / f->mm_h;
+    double h = 0.78 * row_mm(f) * (f->y1 - f->y0) / f->mm_h; /* bar height */
     for (int i = 0; i < n; i++) {
         if (it[i].row < 0)
             continue;
@@ -900,10 +906,10 @@ static void draw_fan(const struct plot_job *job)
     legend_add(&l, KEY_LINE, COL_MEAN, 0.9, STYLE_SOLID, text_new("mean"));
     if (st->demand > 0)
         legend_add(&l, KEY_LINE, COL_DEMAND, 1.4, STYLE_LONG_DASH,
-                   text_new("1 day of demand (%g %s)", st->demand, u));
+                   text_new("1 day of demand (%.10g %s)", st->demand, u));
     if (ration > 0)
         legend_add(&l, KEY_LINE, COL_RATION, 1.4, STYLE_SHORT_DASH,
-                   text_new("rationing: < %g days (%g %s)", st->ration_below_days,
+                   text_new("rationing: < %g days (%.10g %s)", st->ration_below_days,
                             ration, u));
     if (np > 0) {
         legend_add(&l, KEY_BOX, COL_PHASE_KEY, 0, 0,
