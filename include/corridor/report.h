@@ -30,9 +30,10 @@ enum cor_status cor_report_summary_json(FILE *out, const struct cor_results *r);
 enum cor_status cor_report_timeline_csv(FILE *out, const struct cor_results *r);
 /* events.csv: the event trace of replication 0. */
 enum cor_status cor_report_events_csv(FILE *out, const struct cor_results *r);
-/* Creates `dir` if needed and publishes summary.json, timeline.csv and
- * events.csv in it, each written to a temporary name, synced and renamed,
- * so an interrupted run never leaves a half-written file. */
+/* Creates `dir` if needed and publishes summary.json, timeline.csv,
+ * events.csv and the plots (fan-CITY-COMMODITY.svg per stock, shortage.svg)
+ * in it, each written to a temporary name, synced and renamed, so an
+ * interrupted run never leaves a half-written file. */
 enum cor_status cor_report_write_dir(const char *dir,
                                      const struct cor_results *r,
                                      struct cor_diag *diag);
