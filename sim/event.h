@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The event queue: a binary min-heap ordered by (time, class, sequence).
+/* The event queue: a 4-ary min-heap ordered by (time, class, sequence).
  *
  * Classes make simultaneous events deterministic (DESIGN §2 "Ties"): closure
  * changes, then arrivals, then departures, then end-of-day consumption; the
