@@ -116,7 +116,10 @@ bool cor_eventq_pop(struct cor_eventq *q, struct cor_event *out)
     while ((c = 4 * i + 1) + 3 < n) {
         size_t a = c + (size_t)before(&h[c + 1], &h[c]);
         size_t b = c + 2 + (size_t)before(&h[c + 3], &h[c + 2]);
-        size_t best = before(&h[b], &h[a]) ? b : a;
+        /* best = b if b is earlier, else a, as a mask: GCC compiles the
+         * equivalent ?: to a (mispredicted) branch here. */
+        size_t take_b = (size_t)0 - (size_t)before(&h[b], &h[a]);
+        size_t best = a ^ ((a ^ b) & take_b);
         h[i] = h[best];
         i = best;
     }
