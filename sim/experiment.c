@@ -6,7 +6,16 @@
  * merges it into the aggregator and frees the slot. A worker whose next
  * replication would land in a slot not yet merged waits: that bounds the
  * memory at nslots results, and ordering the merge by replication index
- * makes every floating-point sum independent of the thread count. */
+ * makes every floating-point sum independent of the thread count.
+ *
+ * Wake-ups are targeted, because on a machine with as many workers as
+ * cores every needless one costs a worker a context switch: a worker wakes
+ * the merger only when it finished the very replication the merger is
+ * waiting for (any other slot can wait until the merger comes to it), and
+ * the merger wakes workers only when one is actually blocked on a full
+ * ring of slots. Merging one replication costs about 1 % of running it
+ * (docs/performance.md), so a single merging thread is not what limits
+ * scaling. */
 #include "corridor/experiment.h"
 
 #include <pthread.h>
@@ -26,6 +35,8 @@ struct shared {
     int nslots;
     long next;            /* next replication to hand out */
     long merged;          /* replications merged so far */
+    bool merger_waiting;  /* the merger sleeps on slot_ready for `merged` */
+    int workers_waiting;  /* workers asleep on slot_free */
     bool failed;          /* a replication hit a limit */
     long failed_rep;
     pthread_mutex_t mu;
@@ -47,8 +58,11 @@ static void *worker(void *arg)
         if (stopping(sh) || sh->next >= sh->opt->replications)
             break;
         long r = sh->next++;
-        while (r - sh->merged >= sh->nslots && !stopping(sh))
+        while (r - sh->merged >= sh->nslots && !stopping(sh)) {
+            sh->workers_waiting++;
             pthread_cond_wait(&sh->slot_free, &sh->mu);
+            sh->workers_waiting--;
+        }
         if (stopping(sh))
             break;
         struct cor_rep_result *slot = &sh->slots[r % sh->nslots];
@@ -63,7 +77,9 @@ static void *worker(void *arg)
             sh->failed_rep = r;
         }
         sh->ready[r % sh->nslots] = 1;
-        pthread_cond_broadcast(&sh->slot_ready);
+        /* Only the merger waits on slot_ready, and only for `merged`. */
+        if (sh->merger_waiting && (r == sh->merged || sh->failed))
+            pthread_cond_signal(&sh->slot_ready);
     }
     /* Wake the merger so it notices a stop. */
     pthread_cond_broadcast(&sh->slot_ready);
@@ -139,8 +155,11 @@ enum cor_status cor_experiment_run(const struct cor_scenario *sc,
     for (long r = 0; status == COR_OK && r < opt->replications; r++) {
         int s = (int)(r % sh.nslots);
         pthread_mutex_lock(&sh.mu);
-        while (!sh.ready[s] && !stopping(&sh))
+        while (!sh.ready[s] && !stopping(&sh)) {
+            sh.merger_waiting = true;
             pthread_cond_wait(&sh.slot_ready, &sh.mu);
+            sh.merger_waiting = false;
+        }
         bool ok = sh.ready[s] && !stopping(&sh);
         pthread_mutex_unlock(&sh.mu);
         if (!ok)
@@ -149,7 +168,8 @@ enum cor_status cor_experiment_run(const struct cor_scenario *sc,
         pthread_mutex_lock(&sh.mu);
         sh.ready[s] = 0;
         sh.merged = r + 1;
-        pthread_cond_broadcast(&sh.slot_free);
+        if (sh.workers_waiting > 0)
+            pthread_cond_broadcast(&sh.slot_free);
         pthread_mutex_unlock(&sh.mu);
         if (opt->progress)
             opt->progress(r + 1, opt->replications, opt->progress_ctx);
