@@ -21,27 +21,33 @@
 # Output: a readable report on stdout, and one CSV line per measurement
 # (name,value,unit) in build-bench/bench-results.csv.
 #
-# Usage: bench/run.sh [--quick] [--micro] [--no-build]
+# Usage: bench/run.sh [--quick] [--micro] [--no-build] [--bin FILE]
 #   --quick     fewer and shorter runs, no 100k-replication run (~1 minute)
 #   --micro     also run the queue and RNG micro benchmarks
 #   --no-build  use build-bench/corridor as it is
+#   --bin FILE  measure that corridor binary instead (say, an older build,
+#               for before/after figures); implies --no-build
 # The full run takes about 5 to 8 minutes on a 2-core machine.
 set -eu
 cd "$(dirname "$0")/.."
 
+B=build-bench
+BIN=$B/corridor
 quick=0 micro=0 build=1
-for a in "$@"; do
-    case $a in
+while [ $# -gt 0 ]; do
+    case $1 in
     --quick) quick=1 ;;
     --micro) micro=1 ;;
     --no-build) build=0 ;;
+    --bin)
+        [ $# -ge 2 ] || { echo "bench: --bin needs a file" >&2; exit 2; }
+        BIN=$2 build=0
+        shift ;;
     -h | --help) sed -n '3,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "bench: unknown option '$a' (try --help)" >&2; exit 2 ;;
+    *) echo "bench: unknown option '$1' (try --help)" >&2; exit 2 ;;
     esac
+    shift
 done
-
-B=build-bench
-BIN=$B/corridor
 SCN=scenarios/bench-rn1.yaml
 CSV=$B/bench-results.csv
 
@@ -66,14 +72,15 @@ if [ $build = 1 ]; then
     cmake -S . -B $B -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS=-g >/dev/null
     cmake --build $B -j "$(nproc)" --target corridor >/dev/null
 fi
-[ -x $BIN ] || { echo "bench: $BIN missing (drop --no-build)" >&2; exit 1; }
+[ -x "$BIN" ] || { echo "bench: $BIN missing (drop --no-build)" >&2; exit 1; }
+mkdir -p $B
 
 : >"$CSV"
 csv() { echo "$1,$2,$3" >>"$CSV"; }
 
 now() { date +%s.%N; }
 # Median, min and max of the numbers on stdin, one per line.
-stats() { sort -g | awk '{v[NR]=$1} END {m = NR % 2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2; printf "%s %s %s\n", m, v[1], v[NR]}'; }
+stats() { sort -g | awk '{v[NR]=$1} END {m = NR % 2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2; printf "%.3f %.3f %.3f\n", m, v[1], v[NR]}'; }
 
 # Runs bench-rn1 with R replications on T threads; prints "wall events".
 run_once() {
@@ -91,7 +98,7 @@ mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "corridor benchmark — $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo '+dirty'), $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "machine: $model, $ncpu CPUs at ${mhz} MHz, $mem RAM; load average $load"
-echo "scenario: $SCN"
+echo "scenario: $SCN; binary: $BIN"
 echo
 
 # ---- 1 -> 2 threads, and one-thread throughput ------------------------------
@@ -110,7 +117,7 @@ while [ $i -lt $pairs ]; do
 done
 set -- $(stats <$B/bench-t1); t1=$1 t1min=$2 t1max=$3
 set -- $(stats <$B/bench-t2); t2=$1 t2min=$2 t2max=$3
-set -- $(stats <$B/bench-ratio); sp=$1 spmin=$2 spmax=$3
+set -- $(stats <$B/bench-ratio | awk '{printf "%.2f %.2f %.2f", $1, $2, $3}'); sp=$1 spmin=$2 spmax=$3
 evs=$(echo "$events $t1" | awk '{printf "%.2f", $1 / $2 / 1e6}')
 evs_best=$(echo "$events $t1min" | awk '{printf "%.2f", $1 / $2 / 1e6}')
 rps=$(echo "$reps $t1" | awk '{printf "%.0f", $1 / $2}')
