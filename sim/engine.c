@@ -108,6 +108,7 @@ struct cor_engine {
     double *level;
     double *delivered_today;
     double now;                /* time of the event being processed */
+    const volatile sig_atomic_t *stop;
     struct cor_rep_result *out;
 };
 
@@ -312,6 +313,11 @@ void cor_engine_free(struct cor_engine *e)
     free(e->level);
     free(e->delivered_today);
     free(e);
+}
+
+void cor_engine_set_stop(struct cor_engine *e, const volatile sig_atomic_t *stop)
+{
+    e->stop = stop;
 }
 
 static void trace(struct cor_engine *e, double t, enum cor_trace_kind kind,
@@ -998,6 +1004,10 @@ enum cor_status cor_engine_run(struct cor_engine *e, uint64_t seed, long rep,
         if (++n > COR_MAX_EVENTS_PER_REP) {
             out->events = n;
             return COR_ELIMIT;
+        }
+        if ((n & 0xffff) == 0 && e->stop && *e->stop) {
+            out->events = n;
+            return COR_EINTERRUPTED;
         }
         int arg = (int)ev.arg;
         double now = ev.t;

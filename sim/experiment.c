@@ -53,6 +53,7 @@ static void *worker(void *arg)
 {
     struct shared *sh = arg;
     struct cor_engine *eng = cor_engine_new(sh->model);
+    cor_engine_set_stop(eng, sh->opt->stop);
     pthread_mutex_lock(&sh->mu);
     for (;;) {
         if (stopping(sh) || sh->next >= sh->opt->replications)

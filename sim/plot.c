@@ -1096,7 +1096,8 @@ static bool render(const struct plot_job *job, char **buf, size_t *len)
         size_t ml = strlen(m);
         while (ml > 0 && m[ml - 1] == '\n')
             m[--ml] = '\0';
-        snprintf(job->error, ERROR_SIZE, "PLplot: %s", *m ? m : "error");
+        /* Bounded so the compiler can see it fits (a longer message is cut). */
+        snprintf(job->error, ERROR_SIZE, "PLplot: %.1000s", *m ? m : "error");
         free(*buf);
         *buf = NULL;
         return false;

@@ -334,8 +334,10 @@ static const struct cor_ynode *section(struct loader *L, const struct cor_ynode 
 
 /* --------------------------------------------------------- scalar values */
 
-static bool num(struct loader *L, const struct cor_ynode *n, const char *key,
-                double *out)
+/* Any finite number: whole-number keys and the seed check their own,
+ * tighter or wider, bounds. */
+static bool num_any(struct loader *L, const struct cor_ynode *n, const char *key,
+                    double *out)
 {
     if (n->kind != COR_YNODE_SCALAR || cor_ynode_is_null(n)) {
         err(L, n, "'%s' must be a number (got %s)", key, SHOW(n));
@@ -361,6 +363,24 @@ static bool num(struct loader *L, const struct cor_ynode *n, const char *key,
     return false;
 }
 
+/* A real quantity. Finite is not enough: 1e308 km at 1e-300 km/h is an
+ * infinite trip, a duration of 1e308 hours overflows when sampled, and
+ * 1e308 a day of demand sums to infinity. Nothing real on a corridor
+ * comes near this cap. */
+static bool num(struct loader *L, const struct cor_ynode *n, const char *key, double *out)
+{
+    double v;
+    if (!num_any(L, n, key, &v))
+        return false;
+    if (fabs(v) > COR_MAX_MAGNITUDE) {
+        err(L, n, "'%s' is out of range: magnitudes above %g are refused (got %s)", key,
+            COR_MAX_MAGNITUDE, SHOW(n));
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
 enum bound { GT0, GE0, UNIT };
 
 /* A number with a bound; *out is left alone unless the value is valid. */
@@ -372,6 +392,12 @@ static bool num_b(struct loader *L, const struct cor_ynode *n, const char *key,
         return false;
     if (b == GT0 && !(v > 0)) {
         err(L, n, "'%s' must be > 0 (got %s)", key, SHOW(n));
+        return false;
+    }
+    /* A positive length, speed or factor below this is a typo, and its
+     * reciprocal (a travel time) would overflow. */
+    if (b == GT0 && v < COR_MIN_POSITIVE) {
+        err(L, n, "'%s' must be at least %g (got %s)", key, COR_MIN_POSITIVE, SHOW(n));
         return false;
     }
     if (b == GE0 && !(v >= 0)) {
@@ -405,7 +431,7 @@ static bool whole(struct loader *L, const struct cor_ynode *n, const char *key,
                   long long lo, long long hi, long long *out)
 {
     double v;
-    if (!num(L, n, key, &v))
+    if (!num_any(L, n, key, &v))
         return false;
     if (v != floor(v)) {
         err(L, n, "'%s' must be a whole number (got %s)", key, SHOW(n));
@@ -700,7 +726,7 @@ static void load_header(struct loader *L, const struct cor_ynode *root)
         } else if (v->kind == COR_YNODE_SCALAR && v->plain
                    && cor__parse_u64(v->text, &seed) == COR__NUM_RANGE) {
             err(L, v, "'seed' must be < 2^64 (got %s)", SHOW(v));
-        } else if (num(L, v, "seed", &d)) {
+        } else if (num_any(L, v, "seed", &d)) {
             /* A seed written as 1e6 or 20.0: whole and in range. */
             if (d != floor(d))
                 err(L, v, "'seed' must be a whole number (got %s)", SHOW(v));

@@ -43,6 +43,8 @@
 #define COR_MAX_HORIZON_DAYS 3660
 #define COR_MAX_REPLICATIONS 10000000L
 #define COR_MAX_OVERRIDES 256
+#define COR_MAX_MAGNITUDE 1e15      /* any number's absolute value */
+#define COR_MIN_POSITIVE 1e-9       /* a value that must be > 0 */
 
 enum cor_node_kind { COR_NODE_PORT, COR_NODE_BORDER, COR_NODE_TOWN, COR_NODE_CITY };
 
