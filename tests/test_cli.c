@@ -1,79 +1,24 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The command line, end to end: the real binary, its exit statuses, its
  * outputs, and their reproducibility across thread counts and seeds. */
-#include "testutil.h"
+#include "spawn.h"
 
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
-extern char **environ;
-
 static char tmpdir[256];
 
-struct outcome {
-    int status;      /* exit status, or 128 + signal */
-    char *out, *err; /* captured stdout and stderr, NUL-terminated */
-};
-
-static char *slurp(const char *path)
+/* Runs the binary with a NULL-terminated argument list, capturing its
+ * output in the test's directory. */
+static struct tu_outcome run(const char *first, ...)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    size_t got = fread(b, 1, (size_t)n, f);
-    b[got] = '\0';
-    fclose(f);
-    return b;
-}
-
-/* Runs the corridor binary with a NULL-terminated argument list. */
-static struct outcome run(const char *first, ...)
-{
-    /* posix_spawn wants char *const argv[]; the strings are not written. */
-    char *argv[64];
-    int n = 0;
-    argv[n++] = strdup(COR_BINARY);
+    struct tu_spawn o = {.dir = tmpdir};
     va_list ap;
     va_start(ap, first);
-    for (const char *a = first; a && n < 63; a = va_arg(ap, const char *))
-        argv[n++] = strdup(a);
+    struct tu_outcome r = tu_vspawn(&o, first, ap);
     va_end(ap);
-    argv[n] = NULL;
-
-    char out_path[300], err_path[300];
-    snprintf(out_path, sizeof out_path, "%s/stdout", tmpdir);
-    snprintf(err_path, sizeof err_path, "%s/stderr", tmpdir);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_t pid;
-    assert_int_equal(posix_spawn(&pid, COR_BINARY, &fa, NULL, argv, environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
-    for (int i = 0; i < n; i++)
-        free(argv[i]);
-    int ws;
-    assert_int_equal(waitpid(pid, &ws, 0), pid);
-    struct outcome o;
-    o.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-    o.out = slurp(out_path);
-    o.err = slurp(err_path);
-    return o;
-}
-
-static void done(struct outcome *o)
-{
-    free(o->out);
-    free(o->err);
+    return r;
 }
 
 static const char *path_in_tmp(const char *name)
@@ -96,36 +41,33 @@ static void write_file(const char *path, const char *text)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/corridor-cli-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return tu_tmpdir(tmpdir, sizeof tmpdir, "cli");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return tu_rmtree(tmpdir);
 }
 
 static void test_cli_help_and_version(void **state)
 {
     (void)state;
-    struct outcome o = run("--version", NULL);
+    struct tu_outcome o = run("--version", NULL);
     assert_int_equal(o.status, 0);
     assert_non_null(strstr(o.out, "corridor 0."));
-    done(&o);
+    tu_outcome_free(&o);
     o = run("--help", NULL);
     assert_int_equal(o.status, 0);
     assert_non_null(strstr(o.out, "usage: corridor"));
-    done(&o);
+    tu_outcome_free(&o);
     o = run("run", "--help", NULL);
     assert_int_equal(o.status, 0);
     assert_non_null(strstr(o.out, "--threads"));
-    done(&o);
+    tu_outcome_free(&o);
     o = run("validate", "--help", NULL);
     assert_int_equal(o.status, 0);
-    done(&o);
+    tu_outcome_free(&o);
 }
 
 static void test_cli_bad_usage_exits_2(void **state)
@@ -142,23 +84,23 @@ static void test_cli_bad_usage_exits_2(void **state)
         {"validate", NULL, NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct outcome o = run(cases[i][0], cases[i][1], cases[i][2], NULL);
+        struct tu_outcome o = run(cases[i][0], cases[i][1], cases[i][2], NULL);
         if (o.status != 2)
             fail_msg("case %zu (%s %s) exited %d", i, cases[i][0],
                      cases[i][1] ? cases[i][1] : "", o.status);
         assert_non_null(strstr(o.err, "error"));
         assert_string_equal(o.out, "");
-        done(&o);
+        tu_outcome_free(&o);
     }
-    struct outcome o = run(NULL);
+    struct tu_outcome o = run(NULL);
     assert_int_equal(o.status, 2);
-    done(&o);
+    tu_outcome_free(&o);
 }
 
 static void test_cli_default_run_json(void **state)
 {
     (void)state;
-    struct outcome o = run("run", "--reps", "20", "--format", "json", "--quiet", NULL);
+    struct tu_outcome o = run("run", "--reps", "20", "--format", "json", "--quiet", NULL);
     assert_int_equal(o.status, 0);
     json_error_t jerr;
     json_t *j = json_loads(o.out, 0, &jerr);
@@ -173,17 +115,17 @@ static void test_cli_default_run_json(void **state)
     assert_non_null(json_object_get(json_object_get(c0, "shortage_days"), "ci95"));
     assert_string_equal(o.err, ""); /* --quiet */
     json_decref(j);
-    done(&o);
+    tu_outcome_free(&o);
 }
 
 static void test_cli_table_default(void **state)
 {
     (void)state;
-    struct outcome o = run("run", "--reps", "10", NULL);
+    struct tu_outcome o = run("run", "--reps", "10", NULL);
     assert_int_equal(o.status, 0);
     assert_non_null(strstr(o.out, "bamako"));
     assert_non_null(strstr(o.err, "replications in"));
-    done(&o);
+    tu_outcome_free(&o);
 }
 
 /* Byte-identical files for 1 and 2 threads; the same again for a rerun. */
@@ -191,11 +133,11 @@ static void test_cli_threads_and_seed_reproducible(void **state)
 {
     (void)state;
     const char *files[] = {"summary.json", "timeline.csv", "events.csv"};
-    struct outcome a = run("run", "--reps", "24", "--seed", "9", "--threads", "1",
+    struct tu_outcome a = run("run", "--reps", "24", "--seed", "9", "--threads", "1",
                            "--quiet", "--out", path_in_tmp("t1"), NULL);
-    struct outcome b = run("run", "--reps", "24", "--seed", "9", "--threads", "2",
+    struct tu_outcome b = run("run", "--reps", "24", "--seed", "9", "--threads", "2",
                            "--quiet", "--out", path_in_tmp("t2"), NULL);
-    struct outcome c = run("run", "--reps", "24", "--seed", "10", "--threads", "2",
+    struct tu_outcome c = run("run", "--reps", "24", "--seed", "10", "--threads", "2",
                            "--quiet", "--out", path_in_tmp("t3"), NULL);
     assert_int_equal(a.status, 0);
     assert_int_equal(b.status, 0);
@@ -205,7 +147,7 @@ static void test_cli_threads_and_seed_reproducible(void **state)
         snprintf(p1, sizeof p1, "%s/t1/%s", tmpdir, files[i]);
         snprintf(p2, sizeof p2, "%s/t2/%s", tmpdir, files[i]);
         snprintf(p3, sizeof p3, "%s/t3/%s", tmpdir, files[i]);
-        char *x = slurp(p1), *y = slurp(p2), *z = slurp(p3);
+        char *x = tu_slurp(p1), *y = tu_slurp(p2), *z = tu_slurp(p3);
         assert_non_null(x);
         assert_non_null(y);
         assert_non_null(z);
@@ -217,9 +159,9 @@ static void test_cli_threads_and_seed_reproducible(void **state)
         free(z);
     }
     /* The table's numbers (not its timing footer) match too. */
-    done(&a);
-    done(&b);
-    done(&c);
+    tu_outcome_free(&a);
+    tu_outcome_free(&b);
+    tu_outcome_free(&c);
 }
 
 /* A bad scenario: exit 2, compiler-style message, nothing written. */
@@ -234,7 +176,7 @@ static void test_cli_bad_scenario_no_output(void **state)
                "segments: []\n"
                "cities: { a: { fuel: { stock: 5, capacity: -3 } } }\n");
     const char *out = path_in_tmp("never");
-    struct outcome o = run("run", bad, "--out", out, NULL);
+    struct tu_outcome o = run("run", bad, "--out", out, NULL);
     assert_int_equal(o.status, 2);
     assert_string_equal(o.out, "");
     char want[400];
@@ -244,43 +186,43 @@ static void test_cli_bad_scenario_no_output(void **state)
     assert_non_null(strstr(o.err, "capacity"));
     struct stat st;
     assert_int_not_equal(stat(out, &st), 0);
-    done(&o);
+    tu_outcome_free(&o);
 
     o = run("validate", bad, NULL);
     assert_int_equal(o.status, 2);
     assert_non_null(strstr(o.err, want));
-    done(&o);
+    tu_outcome_free(&o);
 
     o = run("run", path_in_tmp("does-not-exist.yaml"), NULL);
     assert_int_equal(o.status, 2);
     assert_non_null(strstr(o.err, "does-not-exist.yaml"));
-    done(&o);
+    tu_outcome_free(&o);
 }
 
 static void test_cli_validate_shipped_scenarios(void **state)
 {
     (void)state;
-    struct outcome o = run("validate", COR_SOURCE_DIR "/scenarios/rn1-2025-blockade.yaml", NULL);
+    struct tu_outcome o = run("validate", COR_SOURCE_DIR "/scenarios/rn1-2025-blockade.yaml", NULL);
     assert_int_equal(o.status, 0);
     assert_non_null(strstr(o.out, ": ok"));
-    done(&o);
+    tu_outcome_free(&o);
 }
 
 static void test_cli_set_overrides(void **state)
 {
     (void)state;
-    struct outcome o = run("run", "--reps", "5", "--quiet", "--set", "flowz.x=1", NULL);
+    struct tu_outcome o = run("run", "--reps", "5", "--quiet", "--set", "flowz.x=1", NULL);
     assert_int_equal(o.status, 2);
     assert_non_null(strstr(o.err, "--set:1:"));
     assert_non_null(strstr(o.err, "flows"));  /* did you mean */
-    done(&o);
+    tu_outcome_free(&o);
     o = run("run", "--reps", "5", "--quiet", "--set", "cities.bamako.fuel.stock=-5", NULL);
     assert_int_equal(o.status, 2);
     assert_non_null(strstr(o.err, "--set:1:"));
-    done(&o);
+    tu_outcome_free(&o);
 
     /* A valid override changes the answer and is recorded. */
-    struct outcome a = run("run", "--reps", "5", "--quiet", "--format", "json",
+    struct tu_outcome a = run("run", "--reps", "5", "--quiet", "--format", "json",
                            "--set", "cities.bamako.fuel.stock=0", NULL);
     assert_int_equal(a.status, 0);
     assert_non_null(strstr(a.out, "cities.bamako.fuel.stock=0"));
@@ -301,47 +243,47 @@ static void test_cli_set_overrides(void **state)
     }
     assert_true(found);
     json_decref(j);
-    done(&a);
+    tu_outcome_free(&a);
 }
 
 /* --start-date dates the outputs, and is checked like the scenario key. */
 static void test_cli_start_date(void **state)
 {
     (void)state;
-    struct outcome o = run("run", "--reps", "2", "--days", "3", "--quiet", "--format", "json",
+    struct tu_outcome o = run("run", "--reps", "2", "--days", "3", "--quiet", "--format", "json",
                            "--start-date", "2024-02-28", "--out", path_in_tmp("sd"), NULL);
     assert_int_equal(o.status, 0);
     assert_non_null(strstr(o.out, "\"start_date\": \"2024-02-28\""));
     char p[400];
     snprintf(p, sizeof p, "%s/sd/timeline.csv", tmpdir);
-    char *t = slurp(p);
+    char *t = tu_slurp(p);
     assert_non_null(t);
     assert_non_null(strstr(t, "\n2,2024-03-01,")); /* a leap year */
     free(t);
-    done(&o);
+    tu_outcome_free(&o);
     o = run("run", "--reps", "2", "--quiet", "--start-date", "2025-02-29", NULL);
     assert_int_equal(o.status, 2);
     assert_non_null(strstr(o.err, "start_date"));
-    done(&o);
+    tu_outcome_free(&o);
 }
 
 static void test_cli_days_and_csv(void **state)
 {
     (void)state;
-    struct outcome o = run("run", "--reps", "4", "--days", "30", "--quiet",
+    struct tu_outcome o = run("run", "--reps", "4", "--days", "30", "--quiet",
                            "--format", "csv", "--out", path_in_tmp("d30"), NULL);
     assert_int_equal(o.status, 0);
     assert_true(strncmp(o.out, "city,commodity,", 15) == 0);
     char p[400];
     snprintf(p, sizeof p, "%s/d30/timeline.csv", tmpdir);
-    char *t = slurp(p);
+    char *t = tu_slurp(p);
     assert_non_null(t);
     int lines = 0;
     for (char *c = t; *c; c++)
         lines += *c == '\n';
     assert_int_equal(lines, 1 + 30 * 6); /* header + days x stocks */
     free(t);
-    done(&o);
+    tu_outcome_free(&o);
 }
 
 int main(void)

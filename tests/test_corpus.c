@@ -15,45 +15,18 @@
  * one line naming the cap. The files are generated here rather than
  * committed, since some are megabytes. Last, the work caps: a scenario whose
  * work is absurd is refused at once, never run. */
-#include "testutil.h"
+#include "spawn.h"
 
 #include <dirent.h>
-#include <fcntl.h>
 #include <math.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "engine.h"
 #include "work.h"
 
-extern char **environ;
-
 #define BAD_DIR COR_SOURCE_DIR "/tests/scenarios/bad"
 
 static char tmpdir[256];
-
-struct outcome {
-    int status;      /* exit status, or 128 + signal */
-    char *out, *err; /* captured stdout and stderr, NUL-terminated */
-};
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    size_t got = fread(b, 1, (size_t)n, f);
-    b[got] = '\0';
-    fclose(f);
-    return b;
-}
 
 static bool exists(const char *path)
 {
@@ -61,62 +34,28 @@ static bool exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-/* Runs the binary with argv (argv[0] is set here) in directory `cwd`. */
-static struct outcome run_argv(const char *cwd, char **argv)
+/* Runs the binary in directory `cwd` with argv[1..] (argv[0] unused). */
+static struct tu_outcome run_argv(const char *cwd, char **argv)
 {
-    char here[4096];
-    assert_non_null(getcwd(here, sizeof here));
-    assert_int_equal(chdir(cwd), 0);
-    char out_path[300], err_path[300];
-    snprintf(out_path, sizeof out_path, "%s/stdout", tmpdir);
-    snprintf(err_path, sizeof err_path, "%s/stderr", tmpdir);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    char bin[] = COR_BINARY;
-    argv[0] = bin;
-    pid_t pid;
-    assert_int_equal(posix_spawn(&pid, COR_BINARY, &fa, NULL, argv, environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
-    assert_int_equal(chdir(here), 0);
-    int ws;
-    assert_int_equal(waitpid(pid, &ws, 0), pid);
-    struct outcome o;
-    o.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-    o.out = slurp(out_path);
-    o.err = slurp(err_path);
-    return o;
+    struct tu_spawn o = {.dir = tmpdir, .cwd = cwd};
+    return tu_spawn_argv(&o, (const char *const *)(argv + 1));
 }
 
 /* The same with a NULL-terminated list of arguments. */
-static struct outcome run_in(const char *cwd, const char *first, ...)
+static struct tu_outcome run_in(const char *cwd, const char *first, ...)
 {
-    char *argv[64];
-    int n = 1;
+    struct tu_spawn o = {.dir = tmpdir, .cwd = cwd};
     va_list ap;
     va_start(ap, first);
-    for (const char *a = first; a && n < 63; a = va_arg(ap, const char *))
-        argv[n++] = strdup(a);
+    struct tu_outcome r = tu_vspawn(&o, first, ap);
     va_end(ap);
-    argv[n] = NULL;
-    struct outcome o = run_argv(cwd, argv);
-    for (int i = 1; i < n; i++)
-        free(argv[i]);
-    return o;
-}
-
-static void done(struct outcome *o)
-{
-    free(o->out);
-    free(o->err);
+    return r;
 }
 
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/corridor-corpus-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return tu_tmpdir(tmpdir, sizeof tmpdir, "corpus");
 }
 
 static int teardown(void **state)
@@ -161,7 +100,7 @@ static char **corpus_names(int *n)
 
 /* Checks one outcome of a bad case: exit 2, nothing on stdout, exactly the
  * expected errors on stderr. Returns 1 if it matched, after saying why not. */
-static int bad_outcome_ok(const char *what, const char *name, const struct outcome *o,
+static int bad_outcome_ok(const char *what, const char *name, const struct tu_outcome *o,
                           const char *expected)
 {
     if (o->status == 2 && o->out && !*o->out && o->err && !strcmp(o->err, expected))
@@ -183,14 +122,14 @@ static void test_corpus_bad_files_refused_exactly(void **state)
     for (int i = 0; i < n; i++) {
         char path[1024];
         snprintf(path, sizeof path, "%s/%s.expected", BAD_DIR, names[i]);
-        char *expected = slurp(path);
+        char *expected = tu_slurp(path);
         if (!expected) {
             print_error("%s.yaml has no %s.expected\n", names[i], names[i]);
             checks++;
             continue;
         }
         snprintf(path, sizeof path, "%s/%s.set", BAD_DIR, names[i]);
-        char *sets = slurp(path);
+        char *sets = tu_slurp(path);
         char yaml[600], out[600];
         snprintf(yaml, sizeof yaml, "%s.yaml", names[i]);
         snprintf(out, sizeof out, "%s/out-%s", tmpdir, names[i]);
@@ -213,7 +152,7 @@ static void test_corpus_bad_files_refused_exactly(void **state)
         argv[a++] = strdup("--out");
         argv[a++] = strdup(out);
         argv[a] = NULL;
-        struct outcome o = run_argv(BAD_DIR, argv);
+        struct tu_outcome o = run_argv(BAD_DIR, argv);
         for (int k = 1; k < a; k++)
             free(argv[k]);
         int good = bad_outcome_ok("run", names[i], &o, expected);
@@ -221,7 +160,7 @@ static void test_corpus_bad_files_refused_exactly(void **state)
             print_error("run %s.yaml created %s\n", names[i], out);
             good = 0;
         }
-        done(&o);
+        tu_outcome_free(&o);
         checks++;
         ok += good;
 
@@ -229,7 +168,7 @@ static void test_corpus_bad_files_refused_exactly(void **state)
             o = run_in(BAD_DIR, "validate", yaml, NULL);
             ok += bad_outcome_ok("validate", names[i], &o, expected);
             checks++;
-            done(&o);
+            tu_outcome_free(&o);
         }
         free(sets);
         free(expected);
@@ -621,7 +560,7 @@ static void test_corpus_caps_at_and_over(void **state)
         const char *at = save(&b, "%s-at-cap.yaml", c->name);
         char at_name[256];
         snprintf(at_name, sizeof at_name, "%s", at);
-        struct outcome o = run_in(tmpdir, "validate", at_name, NULL);
+        struct tu_outcome o = run_in(tmpdir, "validate", at_name, NULL);
         bool ok;
         if (c->gen == gen_depth) /* no valid file nests that deep: see gen_depth */
             ok = o.status == 2 &&
@@ -633,7 +572,7 @@ static void test_corpus_caps_at_and_over(void **state)
                         o.out, o.err);
             failures++;
         }
-        done(&o);
+        tu_outcome_free(&o);
 
         c->gen(&b, c->cap + 1);
         const char *over = save(&b, "%s-over-cap.yaml", c->name);
@@ -645,7 +584,7 @@ static void test_corpus_caps_at_and_over(void **state)
                         c->name, c->cap + 1, o.status, c->over, o.out, o.err);
             failures++;
         }
-        done(&o);
+        tu_outcome_free(&o);
     }
     assert_int_equal(failures, 0);
 }
@@ -666,7 +605,7 @@ static void test_corpus_override_cap(void **state)
         const char *tail[] = {"--reps", "1", "--days", "1", "--quiet", "--format", "csv"};
         for (size_t i = 0; i < sizeof tail / sizeof *tail; i++)
             argv[a++] = strdup(tail[i]);
-        struct outcome o = run_argv(tmpdir, argv);
+        struct tu_outcome o = run_argv(tmpdir, argv);
         if (!extra) {
             assert_int_equal(o.status, 0);
             assert_string_equal(o.err, "");
@@ -675,7 +614,7 @@ static void test_corpus_override_cap(void **state)
             assert_string_equal(o.out, "");
             assert_non_null(strstr(o.err, "too many --set options (cap 256)"));
         }
-        done(&o);
+        tu_outcome_free(&o);
         for (int i = 1; i < a; i++)
             free(argv[i]);
         free(argv);
@@ -703,7 +642,7 @@ static void expect_work(const char *file, bool ok, const char *message)
 {
     char name[256];
     snprintf(name, sizeof name, "%s", file);
-    struct outcome o = run_in(tmpdir, "validate", name, NULL);
+    struct tu_outcome o = run_in(tmpdir, "validate", name, NULL);
     if (ok) {
         if (o.status != 0)
             fail_msg("%s: exit %d: %s", name, o.status, o.err);
@@ -714,7 +653,7 @@ static void expect_work(const char *file, bool ok, const char *message)
         assert_string_equal(o.out, "");
         assert_string_equal(o.err, want);
     }
-    done(&o);
+    tu_outcome_free(&o);
 }
 
 /* The events-per-replication cap and the whole-run cap, at and past each;
@@ -742,12 +681,12 @@ static void test_corpus_work_caps(void **state)
     snprintf(out, sizeof out, "%s/work-out", tmpdir);
     char d1[32];
     snprintf(d1, sizeof d1, "%d", days + 1);
-    struct outcome o = run_in(tmpdir, "run", file, "--days", d1, "--out", out, NULL);
+    struct tu_outcome o = run_in(tmpdir, "run", file, "--days", d1, "--out", out, NULL);
     assert_int_equal(o.status, 2);
     assert_string_equal(o.out, "");
     assert_non_null(strstr(o.err, "too much work"));
     assert_false(exists(out));
-    done(&o);
+    tu_outcome_free(&o);
 
     /* One day at 2^9 departures an hour: 24,579 events a replication. */
     const int k2 = 9;
@@ -777,7 +716,7 @@ static void test_corpus_absurd_work_refused_fast(void **state)
     snprintf(out, sizeof out, "%s/absurd-out", tmpdir);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    struct outcome o = run_in(tmpdir, "run", name, "--out", out, NULL);
+    struct tu_outcome o = run_in(tmpdir, "run", name, "--out", out, NULL);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double dt = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     assert_int_equal(o.status, 2);
@@ -785,14 +724,14 @@ static void test_corpus_absurd_work_refused_fast(void **state)
     assert_non_null(strstr(o.err, "absurd.yaml: error: the scenario asks for too much work"));
     assert_false(exists(out));
     assert_true(dt < 5.0); /* in practice milliseconds */
-    done(&o);
+    tu_outcome_free(&o);
 
     /* The default scenario with every replication the cap allows, over the
      * longest horizon: hours of work, refused. */
     o = run_in(tmpdir, "run", "--reps", "10000000", "--days", "3660", "--quiet", NULL);
     assert_int_equal(o.status, 2);
     assert_non_null(strstr(o.err, "the run asks for too much work"));
-    done(&o);
+    tu_outcome_free(&o);
 }
 
 int main(void)

@@ -10,148 +10,28 @@
  * stdout that cannot be written must give a clear error and exit 1, leaving
  * no temporary or partial file behind.
  *
- * The binary is started with fork and exec rather than posix_spawn so that
- * the child can get a file-size limit first. CI runs as root, for whom
+ * The binary is started through spawn.h, whose child can get a file-size
+ * limit or another user first. CI runs as root, for whom
  * permission bits do not apply: the read-only directory case then drops to
  * user nobody with setpriv(1), and is skipped if that is not installed. */
-#include "testutil.h"
-
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
+#include "spawn.h"
 
 #include <dirent.h>
+#include <sys/stat.h>
+
 #include <jansson.h>
 
 static char tmpdir[256];
 
-struct outcome {
-    int status;      /* exit status, or 128 + signal */
-    bool signalled;  /* killed by a signal rather than exiting */
-    double seconds;  /* from the signal (or the start) to the end */
-    char *out, *err;
-};
-
-struct spawn_opts {
-    const char *stdout_path;  /* default: tmpdir/stdout */
-    long fsize_limit;         /* > 0: RLIMIT_FSIZE in bytes, SIGXFSZ ignored */
-    int signal;               /* > 0: send it after signal_after seconds */
-    double signal_after;
-    const char *setpriv_user; /* run as this uid/gid through setpriv */
-};
-
-static char *slurp(const char *path)
+/* Runs the binary under `o` (its captures go to the test's directory). */
+static struct tu_outcome run_opts(struct tu_spawn *o, const char *first, ...)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    size_t got = fread(b, 1, (size_t)n, f);
-    b[got] = '\0';
-    fclose(f);
-    return b;
-}
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static void sleep_for(double s)
-{
-    struct timespec t = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
-    while (nanosleep(&t, &t) != 0 && errno == EINTR)
-        ;
-}
-
-/* Runs the binary with a NULL-terminated argument list under `o`. */
-static struct outcome run_opts(const struct spawn_opts *o, const char *first, ...)
-{
-    char *argv[64];
-    int n = 0;
-    if (o->setpriv_user) {
-        argv[n++] = strdup("setpriv");
-        char id[64];
-        snprintf(id, sizeof id, "--reuid=%s", o->setpriv_user);
-        argv[n++] = strdup(id);
-        snprintf(id, sizeof id, "--regid=%s", o->setpriv_user);
-        argv[n++] = strdup(id);
-        argv[n++] = strdup("--clear-groups");
-    }
-    argv[n++] = strdup(COR_BINARY);
+    o->dir = tmpdir;
     va_list ap;
     va_start(ap, first);
-    for (const char *a = first; a && n < 63; a = va_arg(ap, const char *))
-        argv[n++] = strdup(a);
+    struct tu_outcome r = tu_vspawn(o, first, ap);
     va_end(ap);
-    argv[n] = NULL;
-
-    char out_path[300], err_path[300];
-    snprintf(out_path, sizeof out_path, "%s/stdout", tmpdir);
-    snprintf(err_path, sizeof err_path, "%s/stderr", tmpdir);
-    const char *stdout_path = o->stdout_path ? o->stdout_path : out_path;
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int fo = open(stdout_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int fe = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0)
-            _exit(126);
-        if (o->fsize_limit > 0) {
-            /* A full disk, as far as write(2) can tell: EFBIG past the
-             * limit instead of a SIGXFSZ that would kill the process. */
-            signal(SIGXFSZ, SIG_IGN);
-            struct rlimit rl = {(rlim_t)o->fsize_limit, (rlim_t)o->fsize_limit};
-            if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
-                _exit(126);
-        }
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    for (int i = 0; i < n; i++)
-        free(argv[i]);
-
-    double t0 = now();
-    if (o->signal > 0) {
-        sleep_for(o->signal_after);
-        t0 = now();
-        assert_int_equal(kill(pid, o->signal), 0);
-    }
-    /* Never wait forever: a run that ignores the signal is the bug under
-     * test, and it must fail the test rather than hang it. */
-    int ws = 0;
-    pid_t got;
-    while ((got = waitpid(pid, &ws, WNOHANG)) == 0 && now() - t0 < 60.0)
-        sleep_for(0.01);
-    if (got == 0) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &ws, 0);
-        fail_msg("the run did not end within 60 s");
-    }
-    struct outcome r;
-    r.seconds = now() - t0;
-    r.signalled = WIFSIGNALED(ws);
-    r.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-    r.out = slurp(stdout_path);
-    r.err = slurp(err_path);
     return r;
-}
-
-static void done(struct outcome *o)
-{
-    free(o->out);
-    free(o->err);
 }
 
 static const char *tmp_path(const char *name)
@@ -195,8 +75,7 @@ static const char LONG_RUN[] =
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/corridor-signals-XXXXXX");
-    if (!mkdtemp(tmpdir))
+    if (tu_tmpdir(tmpdir, sizeof tmpdir, "signals") != 0)
         return -1;
     FILE *f = fopen(tmp_path("long.yaml"), "w");
     if (!f)
@@ -218,8 +97,8 @@ static int teardown(void **state)
 static void interrupt_run(int sig, int want)
 {
     const char *out = tmp_path(sig == SIGINT ? "int-out" : "term-out");
-    struct spawn_opts o = {.signal = sig, .signal_after = 0.5};
-    struct outcome r = run_opts(&o, "run", tmp_path("long.yaml"), "--reps", "10000000",
+    struct tu_spawn o = {.signal = sig, .signal_after = 0.5};
+    struct tu_outcome r = run_opts(&o, "run", tmp_path("long.yaml"), "--reps", "10000000",
                                 "--threads", "2", "--out", out, NULL);
     if (r.signalled || r.status != want)
         fail_msg("signal %d: status %d (%s), stderr: %s", sig, r.status,
@@ -231,7 +110,7 @@ static void interrupt_run(int sig, int want)
      * two of them. A generous bound for loaded or sanitized builds. */
     if (r.seconds > 5.0)
         fail_msg("took %.2f s to stop", r.seconds);
-    done(&r);
+    tu_outcome_free(&r);
 }
 
 static void test_signals_sigint_exits_130_nothing_written(void **state)
@@ -259,15 +138,15 @@ static void test_signals_existing_out_dir_untouched(void **state)
     assert_non_null(f);
     fputs("{\"old\": true}\n", f);
     assert_int_equal(fclose(f), 0);
-    struct spawn_opts o = {.signal = SIGINT, .signal_after = 0.5};
-    struct outcome r = run_opts(&o, "run", tmp_path("long.yaml"), "--reps", "10000000",
+    struct tu_spawn o = {.signal = SIGINT, .signal_after = 0.5};
+    struct tu_outcome r = run_opts(&o, "run", tmp_path("long.yaml"), "--reps", "10000000",
                                 "--threads", "2", "--out", out, "--quiet", NULL);
     assert_int_equal(r.status, 130);
     assert_int_equal(count_entries(out, NULL), 1);
-    char *text = slurp(keep);
+    char *text = tu_slurp(keep);
     assert_string_equal(text, "{\"old\": true}\n");
     free(text);
-    done(&r);
+    tu_outcome_free(&r);
 }
 
 /* Directories that cannot be made: exit 1 and a message naming the place. */
@@ -290,13 +169,13 @@ static void test_signals_unwritable_out_exits_1(void **state)
         {"/nonexistent-corridor/a/b", "No such file or directory"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        struct spawn_opts o = {0};
-        struct outcome r =
+        struct tu_spawn o = {0};
+        struct tu_outcome r =
             run_opts(&o, "run", "--reps", "2", "--quiet", "--out", cases[i].dir, NULL);
         if (r.status != 1 || !strstr(r.err, cases[i].needle) || strcmp(r.out, ""))
             fail_msg("--out %s: status %d, stdout '%s', stderr '%s'", cases[i].dir,
                      r.status, r.out, r.err);
-        done(&r);
+        tu_outcome_free(&r);
     }
 }
 
@@ -308,7 +187,7 @@ static void test_signals_read_only_dir_exits_1(void **state)
     const char *ro = tmp_path("read-only");
     assert_int_equal(mkdir(ro, 0555), 0);
     assert_int_equal(chmod(ro, 0555), 0);
-    struct spawn_opts o = {0};
+    struct tu_spawn o = {0};
     if (geteuid() == 0) {
         if (system("command -v setpriv >/dev/null 2>&1") != 0) {
             print_message("(setpriv not installed: read-only case skipped as root)\n");
@@ -321,7 +200,7 @@ static void test_signals_read_only_dir_exits_1(void **state)
     }
     char out[400];
     snprintf(out, sizeof out, "%s/x", ro);
-    struct outcome r = run_opts(&o, "run", "--reps", "2", "--quiet", "--out", out, NULL);
+    struct tu_outcome r = run_opts(&o, "run", "--reps", "2", "--quiet", "--out", out, NULL);
     chmod(tmpdir, 0700);
     if (r.status == 126 || r.status == 127)
         skip(); /* setpriv could not run the binary (a build dir nobody can read) */
@@ -329,7 +208,7 @@ static void test_signals_read_only_dir_exits_1(void **state)
     assert_non_null(strstr(r.err, "Permission denied"));
     assert_string_equal(r.out, "");
     assert_int_equal(count_entries(ro, NULL), 0);
-    done(&r);
+    tu_outcome_free(&r);
 }
 
 /* A full disk, simulated by a file-size limit: every file already
@@ -342,8 +221,8 @@ static void test_signals_full_disk_no_partial_file(void **state)
      * much more: 2 KB stops the first file, 64 KB a later one. */
     const long limits[] = {2048, 65536};
     for (size_t i = 0; i < sizeof limits / sizeof *limits; i++) {
-        struct spawn_opts o = {.fsize_limit = limits[i]};
-        struct outcome r = run_opts(&o, "run", "--reps", "3", "--quiet", "--out", out, NULL);
+        struct tu_spawn o = {.fsize_limit = limits[i]};
+        struct tu_outcome r = run_opts(&o, "run", "--reps", "3", "--quiet", "--out", out, NULL);
         if (r.status != 1 || !strstr(r.err, "cannot write") || strcmp(r.out, ""))
             fail_msg("limit %ld: status %d, stdout '%.100s', stderr '%s'", limits[i],
                      r.status, r.out, r.err);
@@ -369,7 +248,7 @@ static void test_signals_full_disk_no_partial_file(void **state)
             }
         }
         closedir(d);
-        done(&r);
+        tu_outcome_free(&r);
     }
 }
 
@@ -380,20 +259,20 @@ static void test_signals_stdout_full_exits_1(void **state)
     (void)state;
     const char *formats[] = {"table", "csv", "json"};
     for (size_t i = 0; i < 3; i++) {
-        struct spawn_opts o = {.stdout_path = "/dev/full"};
-        struct outcome r =
+        struct tu_spawn o = {.stdout_path = "/dev/full"};
+        struct tu_outcome r =
             run_opts(&o, "run", "--reps", "2", "--quiet", "--format", formats[i], NULL);
         if (r.status != 1 || !strstr(r.err, "cannot write the result to stdout"))
             fail_msg("--format %s to /dev/full: status %d, stderr '%s'", formats[i],
                      r.status, r.err);
-        done(&r);
+        tu_outcome_free(&r);
     }
-    struct spawn_opts o = {.stdout_path = "/dev/full"};
-    struct outcome r =
+    struct tu_spawn o = {.stdout_path = "/dev/full"};
+    struct tu_outcome r =
         run_opts(&o, "validate", COR_SOURCE_DIR "/scenarios/rn1-2025-blockade.yaml", NULL);
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.err, "cannot write the result to stdout"));
-    done(&r);
+    tu_outcome_free(&r);
 }
 
 int main(void)

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Running the corridor binary from a test program.
+ *
+ * The CLI, corpus and signal tests all drive the real executable: they
+ * need its exit status and its captured stdout and stderr, sometimes in
+ * another working directory, with a file-size limit (a full disk as far as
+ * write(2) can tell), as another user (through setpriv), or with a signal
+ * sent after a delay. One fork/exec helper serves them all. A run never
+ * waits for ever: one that outlives 60 s after its start (or its signal)
+ * is killed and fails the test.
+ *
+ * Header-only, like testutil.h: each test program is one source file. */
+#ifndef COR_TEST_SPAWN_H
+#define COR_TEST_SPAWN_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+struct tu_outcome {
+    int status;      /* exit status, or 128 + signal */
+    bool signalled;  /* killed by a signal rather than exiting */
+    double seconds;  /* from the start (or the signal) to the end */
+    char *out, *err; /* captured stdout and stderr, NUL-terminated */
+};
+
+struct tu_spawn {
+    const char *dir;          /* required: where stdout and stderr are captured */
+    const char *cwd;          /* NULL: the test's own directory */
+    const char *stdout_path;  /* NULL: DIR/stdout */
+    long fsize_limit;         /* > 0: RLIMIT_FSIZE in bytes, SIGXFSZ ignored */
+    int signal;               /* > 0: send it after signal_after seconds */
+    double signal_after;
+    const char *setpriv_user; /* run as this uid and gid through setpriv */
+};
+
+/* The whole file, NUL-terminated, or NULL if it cannot be read. The
+ * caller frees it. */
+static inline char *tu_slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)(n > 0 ? n : 0) + 1);
+    size_t got = n > 0 ? fread(b, 1, (size_t)n, f) : 0;
+    b[got] = '\0';
+    fclose(f);
+    return b;
+}
+
+static inline double tu_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static inline void tu_sleep(double s)
+{
+    struct timespec t = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+    while (nanosleep(&t, &t) != 0 && errno == EINTR)
+        ;
+}
+
+/* Runs the binary with the NULL-terminated arguments `args` (no argv[0]). */
+static inline struct tu_outcome tu_spawn_argv(const struct tu_spawn *o,
+                                              const char *const *args)
+{
+    int nargs = 0;
+    while (args[nargs])
+        nargs++;
+    char **argv = calloc((size_t)nargs + 8, sizeof *argv);
+    int n = 0;
+    if (o->setpriv_user) {
+        char id[64];
+        argv[n++] = strdup("setpriv");
+        snprintf(id, sizeof id, "--reuid=%s", o->setpriv_user);
+        argv[n++] = strdup(id);
+        snprintf(id, sizeof id, "--regid=%s", o->setpriv_user);
+        argv[n++] = strdup(id);
+        argv[n++] = strdup("--clear-groups");
+    }
+    argv[n++] = strdup(COR_BINARY);
+    for (int i = 0; i < nargs; i++)
+        argv[n++] = strdup(args[i]);
+    argv[n] = NULL;
+
+    char out_path[512], err_path[512];
+    snprintf(out_path, sizeof out_path, "%s/stdout", o->dir);
+    snprintf(err_path, sizeof err_path, "%s/stderr", o->dir);
+    const char *stdout_path = o->stdout_path ? o->stdout_path : out_path;
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fo = open(stdout_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int fe = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0)
+            _exit(126);
+        if (o->cwd && chdir(o->cwd) != 0)
+            _exit(126);
+        if (o->fsize_limit > 0) {
+            /* EFBIG past the limit instead of a SIGXFSZ that would kill
+             * the process: a full disk, as write(2) sees it. */
+            signal(SIGXFSZ, SIG_IGN);
+            struct rlimit rl = {(rlim_t)o->fsize_limit, (rlim_t)o->fsize_limit};
+            if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+                _exit(126);
+        }
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    for (int i = 0; i < n; i++)
+        free(argv[i]);
+    free(argv);
+
+    double t0 = tu_now();
+    if (o->signal > 0) {
+        tu_sleep(o->signal_after);
+        t0 = tu_now();
+        assert_int_equal(kill(pid, o->signal), 0);
+    }
+    int ws = 0;
+    pid_t got;
+    while ((got = waitpid(pid, &ws, WNOHANG)) == 0 && tu_now() - t0 < 60.0)
+        tu_sleep(0.005);
+    if (got == 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &ws, 0);
+        fail_msg("the run did not end within 60 s");
+    }
+    struct tu_outcome r;
+    r.seconds = tu_now() - t0;
+    r.signalled = WIFSIGNALED(ws);
+    r.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+    r.out = tu_slurp(stdout_path);
+    r.err = tu_slurp(err_path);
+    return r;
+}
+
+/* The same with the arguments from `first` to a NULL. */
+static inline struct tu_outcome tu_vspawn(const struct tu_spawn *o, const char *first,
+                                          va_list ap)
+{
+    const char *args[64];
+    int n = 0;
+    for (const char *a = first; a && n < 63; a = va_arg(ap, const char *))
+        args[n++] = a;
+    args[n] = NULL;
+    return tu_spawn_argv(o, args);
+}
+
+static inline struct tu_outcome tu_spawn(const struct tu_spawn *o, const char *first, ...)
+{
+    va_list ap;
+    va_start(ap, first);
+    struct tu_outcome r = tu_vspawn(o, first, ap);
+    va_end(ap);
+    return r;
+}
+
+static inline void tu_outcome_free(struct tu_outcome *o)
+{
+    free(o->out);
+    free(o->err);
+    o->out = o->err = NULL;
+}
+
+/* A fresh directory /tmp/corridor-TAG-XXXXXX in buf; 0 on success. */
+static inline int tu_tmpdir(char *buf, size_t n, const char *tag)
+{
+    snprintf(buf, n, "/tmp/corridor-%s-XXXXXX", tag);
+    return mkdtemp(buf) ? 0 : -1;
+}
+
+/* Removes the directory and everything in it; 0 on success. */
+static inline int tu_rmtree(const char *dir)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+#endif
