@@ -147,40 +147,6 @@ static struct cor_scenario *make_scenario(int ncities, int days, bool rich)
     return s;
 }
 
-/* The scenario module frees real scenarios; this one is the test's own. */
-static void free_scenario(struct cor_scenario *s)
-{
-    free(s->name);
-    for (int i = 0; i < s->ncommodities; i++) {
-        free(s->commodities[i].id);
-        free(s->commodities[i].unit);
-    }
-    free(s->commodities);
-    for (int i = 0; i < s->nnodes; i++) {
-        free(s->nodes[i].id);
-        free(s->nodes[i].name);
-    }
-    free(s->nodes);
-    for (int i = 0; i < s->nsegments; i++)
-        free(s->segments[i].id);
-    free(s->segments);
-    free(s->cities);
-    free(s->stocks);
-    for (int i = 0; i < s->nflows; i++) {
-        free(s->flows[i].id);
-        free(s->flows[i].routes[0].nodes);
-        free(s->flows[i].routes[0].legs);
-        free(s->flows[i].routes);
-    }
-    free(s->flows);
-    for (int i = 0; i < s->nphases; i++)
-        free(s->phases[i].label);
-    free(s->phases);
-    for (int i = 0; i < s->nclosures; i++)
-        free(s->closures[i].label);
-    free(s->closures);
-    free(s);
-}
 
 /* Results with a stock that falls, runs dry and recovers, and shortage
  * probabilities that rise: numbers whose printing a locale could change. */
@@ -268,7 +234,7 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
     cor_results_free(f->r);
-    free_scenario(f->s);
+    cor_scenario_free(f->s);
     remove_tree(f->tmp);
     free(f->tmp);
     free(f);
@@ -482,7 +448,7 @@ static void test_plot_is_byte_identical(void **state)
     struct cor_results *r2 = make_results(s2, 3);
     char *other = write_plots(f->tmp, "other", r2);
     cor_results_free(r2);
-    free_scenario(s2);
+    cor_scenario_free(s2);
     char *b = write_plots(f->tmp, "b", f->r);
     expect_same_plots(a, b);
     /* Writing over existing files gives the same files again. */
@@ -588,7 +554,7 @@ static void test_plot_degenerate_results(void **state)
     free(names);
     free(dir);
     cor_results_free(r);
-    free_scenario(s);
+    cor_scenario_free(s);
 }
 
 /* The directory cannot be created: under a regular file. */

@@ -97,32 +97,6 @@ static struct cor_scenario *make_scenario(void)
     return s;
 }
 
-/* The scenario module frees real scenarios; this one is the test's own. */
-static void free_scenario(struct cor_scenario *s)
-{
-    free(s->name);
-    for (int i = 0; i < s->ncommodities; i++) {
-        free(s->commodities[i].id);
-        free(s->commodities[i].unit);
-    }
-    free(s->commodities);
-    for (int i = 0; i < s->nnodes; i++) {
-        free(s->nodes[i].id);
-        free(s->nodes[i].name);
-    }
-    free(s->nodes);
-    for (int i = 0; i < s->nsegments; i++)
-        free(s->segments[i].id);
-    free(s->segments);
-    free(s->cities);
-    free(s->stocks);
-    free(s->flows[0].id);
-    free(s->flows);
-    for (int i = 0; i < s->noverrides; i++)
-        free(s->overrides[i]);
-    free(s->overrides);
-    free(s);
-}
 
 static struct cor_estimate est(long n, double mean, double lo, double hi)
 {
@@ -245,7 +219,7 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
     cor_results_free(f->r);
-    free_scenario(f->s);
+    cor_scenario_free(f->s);
     free(f);
     return 0;
 }
