@@ -197,7 +197,8 @@ echo
 # ---- micro benchmarks -------------------------------------------------------
 if [ $micro = 1 ]; then
     CFLAGS_MICRO="-O2 -g -std=c11 -D_POSIX_C_SOURCE=200809L -Isim -Iinclude -I$B/include"
-    LIBS="$(pkg-config --libs gsl yaml-0.1 jansson) -lpthread -lm"
+    # The core library's dependencies; plplot only if the build uses it.
+    LIBS="$(pkg-config --libs gsl yaml-0.1 jansson) $(pkg-config --libs plplot 2>/dev/null || true) -lpthread -lm"
     cmake --build $B -j "$(nproc)" --target corridor_core >/dev/null
     # shellcheck disable=SC2086
     cc $CFLAGS_MICRO bench/queue_bench.c $B/libcorridor_core.a \
