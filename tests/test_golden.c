@@ -20,41 +20,9 @@
  * a release bump does not need new goldens. The files were produced with
  * Debian 12's GCC, glibc and GSL on x86-64; another libm may round expm1 or
  * log1p differently in the last bit and need its own goldens. */
-#include "testutil.h"
-
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-extern char **environ;
+#include "spawn.h"
 
 static char tmpdir[256];
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) != 0) {
-        fclose(f);
-        return NULL;
-    }
-    long n = ftell(f);
-    if (n < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        fclose(f);
-        return NULL;
-    }
-    char *b = malloc((size_t)n + 1);
-    if (!b) {
-        fclose(f);
-        return NULL;
-    }
-    size_t got = fread(b, 1, (size_t)n, f);
-    b[got] = '\0';
-    fclose(f);
-    return b;
-}
 
 /* Replaces the value of "version" in a summary.json text by "*", in place
  * (the text only gets shorter), so that goldens survive a version bump. */
@@ -102,28 +70,14 @@ static void test_golden_bench_rn1(void **state)
     (void)state;
     char out[300];
     snprintf(out, sizeof out, "%s/out", tmpdir);
-    /* Keep in step with scripts/regen-golden.sh. posix_spawn wants
-     * char *const argv[]; copies avoid casting away const. */
-    const char *args[] = {COR_BINARY, "run", COR_SOURCE_DIR "/scenarios/bench-rn1.yaml",
-                          "--reps", "50", "--seed", "1", "--threads", "2", "--quiet",
-                          "--format", "json", "--out", out};
-    enum { NARGS = sizeof args / sizeof *args };
-    char *argv[NARGS + 1];
-    for (int i = 0; i < NARGS; i++)
-        argv[i] = strdup(args[i]);
-    argv[NARGS] = NULL;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    pid_t pid;
-    assert_int_equal(posix_spawn(&pid, COR_BINARY, &fa, NULL, argv, environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
-    for (int i = 0; i < NARGS; i++)
-        free(argv[i]);
-    int ws;
-    assert_int_equal(waitpid(pid, &ws, 0), pid);
-    assert_true(WIFEXITED(ws));
-    assert_int_equal(WEXITSTATUS(ws), 0);
+    /* Keep in step with scripts/regen-golden.sh. */
+    struct tu_spawn o = {.dir = tmpdir};
+    struct tu_outcome r = tu_spawn(&o, "run", COR_SOURCE_DIR "/scenarios/bench-rn1.yaml",
+                                   "--reps", "50", "--seed", "1", "--threads", "2",
+                                   "--quiet", "--format", "json", "--out", out, NULL);
+    if (r.status != 0)
+        fail_msg("corridor exited with %d: %s", r.status, r.err ? r.err : "");
+    tu_outcome_free(&r);
 
     const char *files[] = {"summary.json", "timeline.csv"};
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
@@ -131,7 +85,7 @@ static void test_golden_bench_rn1(void **state)
         snprintf(got_path, sizeof got_path, "%s/%s", out, files[i]);
         snprintf(want_path, sizeof want_path,
                  COR_SOURCE_DIR "/tests/golden/bench-rn1-%s", files[i]);
-        char *got = slurp(got_path), *want = slurp(want_path);
+        char *got = tu_slurp(got_path), *want = tu_slurp(want_path);
         if (!got)
             fail_msg("the run wrote no %s", got_path);
         if (!want)
@@ -149,16 +103,13 @@ static void test_golden_bench_rn1(void **state)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/corridor-golden-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return tu_tmpdir(tmpdir, sizeof tmpdir, "golden");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return tu_rmtree(tmpdir);
 }
 
 int main(void)
