@@ -22,12 +22,12 @@
 # (name,value,unit) in build-bench/bench-results.csv.
 #
 # Usage: bench/run.sh [--quick] [--micro] [--no-build] [--bin FILE]
-#   --quick     fewer and shorter runs, no 100k-replication run (~1 minute)
+#   --quick     fewer and shorter runs, no 100k-replication run (~2 minutes)
 #   --micro     also run the queue and RNG micro benchmarks
 #   --no-build  use build-bench/corridor as it is
 #   --bin FILE  measure that corridor binary instead (say, an older build,
 #               for before/after figures); implies --no-build
-# The full run takes about 5 to 8 minutes on a 2-core machine.
+# The full run takes about 5 to 6 minutes on a 2-core machine.
 set -eu
 cd "$(dirname "$0")/.."
 
