@@ -9,7 +9,7 @@ set -eu
 # tests, clang with its runtime libraries (libFuzzer and the sanitizers are
 # in libclang-rt-14-dev, only recommended by clang, so named here) and llvm
 # for llvm-symbolizer, which turns sanitizer reports into file:line stacks.
-PKGS="build-essential cmake pkg-config libgsl-dev libyaml-dev libcmocka-dev libjansson-dev libplplot-dev
+PKGS="build-essential cmake pkg-config libgsl-dev libyaml-dev libcmocka-dev libjansson-dev libplplot-dev time
       valgrind clang libclang-rt-14-dev llvm"
 
 missing=""

@@ -93,6 +93,8 @@ struct cor_engine {
     int free_head;
     long next_serial;
     /* per segment */
+    double *ambush_rate;       /* the last rate seen at entry, and its */
+    double *ambush_p;          /* probability: phases change rarely */
     int *closed;               /* active closures */
     double *closed_since;      /* when the count last rose from 0 */
     struct fifo *seg_wait;
@@ -280,6 +282,10 @@ struct cor_engine *cor_engine_new(const struct cor_model *m)
     cor_rng_init(&e->rng, sc->nflows, sc->nclosures);
     size_t ns = (size_t)sc->nsegments + 1, ne = (size_t)sc->nescorts + 1;
     size_t nf = (size_t)sc->nflows + 1, nk = (size_t)sc->nstocks + 1;
+    e->ambush_rate = cor_malloc(ns * sizeof *e->ambush_rate);
+    e->ambush_p = cor_malloc(ns * sizeof *e->ambush_p);
+    for (size_t i = 0; i < ns; i++)
+        e->ambush_rate[i] = -1.0; /* no rate is negative: a miss */
     e->closed = cor_calloc(ns, sizeof *e->closed);
     e->closed_since = cor_calloc(ns, sizeof *e->closed_since);
     e->seg_wait = cor_calloc(ns, sizeof *e->seg_wait);
@@ -301,6 +307,8 @@ void cor_engine_free(struct cor_engine *e)
     cor_eventq_fini(&e->q);
     cor_rng_fini(&e->rng);
     free(e->convoys);
+    free(e->ambush_rate);
+    free(e->ambush_p);
     free(e->closed);
     free(e->closed_since);
     free(e->seg_wait);
@@ -320,13 +328,14 @@ void cor_engine_set_stop(struct cor_engine *e, const volatile sig_atomic_t *stop
     e->stop = stop;
 }
 
-static void trace(struct cor_engine *e, double t, enum cor_trace_kind kind,
-                  int flow, int convoy, int node, int segment, int stock,
-                  int losses, int killed, double amount)
+/* Records one line of the trace. Out of line and called through trace()
+ * below, whose inline check keeps the untraced replications (all but one)
+ * from paying for eleven arguments at every event. */
+static __attribute__((noinline)) void
+trace_record(struct cor_engine *e, double t, enum cor_trace_kind kind, int flow, int convoy,
+             int node, int segment, int stock, int losses, int killed, double amount)
 {
     struct cor_rep_result *r = e->out;
-    if (!r->trace_on)
-        return;
     size_t cap = (size_t)r->trace_cap;
     cor_grow((void **)&r->trace, &cap, (size_t)r->ntrace + 1, sizeof *r->trace);
     r->trace_cap = (long)cap;
@@ -342,6 +351,15 @@ static void trace(struct cor_engine *e, double t, enum cor_trace_kind kind,
     ev->losses = losses;
     ev->killed = killed;
     ev->amount = amount;
+}
+
+static inline void trace(struct cor_engine *e, double t, enum cor_trace_kind kind,
+                         int flow, int convoy, int node, int segment, int stock,
+                         int losses, int killed, double amount)
+{
+    if (e->out->trace_on)
+        trace_record(e, t, kind, flow, convoy, node, segment, stock, losses, killed,
+                     amount);
 }
 
 static inline void schedule(struct cor_engine *e, double t,
@@ -547,7 +565,14 @@ static void enter(struct cor_engine *e, int c, double t)
         double rate = hazard_ahead(e, fl, rt, cv->leg, t);
         if (escorted)
             rate *= sc->escorts[fl->escort].hazard_factor;
-        double p = -expm1(-rate * seg->km / 1000.0);
+        /* The probability is a pure function of the rate: recompute it only
+         * when the rate at this segment changed (same expression, same
+         * bits). */
+        if (rate != e->ambush_rate[leg->segment]) {
+            e->ambush_rate[leg->segment] = rate;
+            e->ambush_p[leg->segment] = -expm1(-rate * seg->km / 1000.0);
+        }
+        double p = e->ambush_p[leg->segment];
         gsl_rng *ra = cor_rng_stream(&e->rng, COR_STREAM_AMBUSH);
         if (p > 0.0 && gsl_rng_uniform(ra) < p) {
             struct cor_rep_result *r = e->out;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The command line, end to end: the real binary, its exit statuses, its
  * outputs, and their reproducibility across thread counts and seeds. */
-#include "spawn.h"
+#include "tu_spawn.h"
 
 #include <sys/stat.h>
 

@@ -15,7 +15,7 @@
  * one line naming the cap. The files are generated here rather than
  * committed, since some are megabytes. Last, the work caps: a scenario whose
  * work is absurd is refused at once, never run. */
-#include "spawn.h"
+#include "tu_spawn.h"
 
 #include <dirent.h>
 #include <math.h>

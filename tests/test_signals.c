@@ -14,7 +14,7 @@
  * limit or another user first. CI runs as root, for whom
  * permission bits do not apply: the read-only directory case then drops to
  * user nobody with setpriv(1), and is skipped if that is not installed. */
-#include "spawn.h"
+#include "tu_spawn.h"
 
 #include <dirent.h>
 #include <sys/stat.h>
