@@ -123,7 +123,7 @@ static inline void bin_push(struct bin *q, double t, int cls, uint32_t kind, uin
         q->cap = q->cap ? 2 * q->cap : 64;
         q->h = xrealloc(q->h, q->cap * sizeof *q->h);
     }
-    struct ev e = {t, ((uint64_t)cls << 62) | q->seq++, kind, arg};
+    struct ev e = {t, ((uint64_t)cls << 61) | q->seq++, kind, arg};
     size_t i = q->n++;
     while (i > 0) {
         size_t p = (i - 1) / 2;
@@ -206,7 +206,7 @@ static inline void quad_push(struct bin *q, double t, int cls, uint32_t kind, ui
         q->cap = q->cap ? 2 * q->cap : 64;
         q->h = xrealloc(q->h, q->cap * sizeof *q->h);
     }
-    struct ev e = {t, ((uint64_t)cls << 62) | q->seq++, kind, arg};
+    struct ev e = {t, ((uint64_t)cls << 61) | q->seq++, kind, arg};
     size_t i = q->n++;
     while (i > 0) {
         size_t p = (i - 1) / 4;
@@ -279,7 +279,7 @@ static inline void iquad_push(struct iquad *q, double t, int cls, uint32_t kind,
         q->cap = q->cap ? 2 * q->cap : 64;
         q->h = xrealloc(q->h, q->cap * sizeof *q->h);
     }
-    struct ikev e = {tbits(t), ((uint64_t)cls << 62) | q->seq++, t, kind, arg};
+    struct ikev e = {tbits(t), ((uint64_t)cls << 61) | q->seq++, t, kind, arg};
     size_t i = q->n++;
     while (i > 0) {
         size_t p = (i - 1) / 4;
@@ -364,7 +364,7 @@ static inline void sep_push(struct sep *q, double t, int cls, uint32_t kind, uin
     uint32_t slot = q->free_slots[--q->nfree];
     q->kind[slot] = kind;
     q->arg[slot] = arg;
-    struct kv e = {t, ((uint64_t)cls << 62) | (q->seq++ << 32) | slot};
+    struct kv e = {t, ((uint64_t)cls << 61) | (q->seq++ << 32) | slot};
     size_t i = q->n++;
     while (i > 0) {
         size_t p = (i - 1) / 4;
@@ -382,7 +382,7 @@ static inline bool sep_pop(struct sep *q, struct ev *out)
         return false;
     uint32_t slot = (uint32_t)q->h[0].key;
     out->t = q->h[0].t;
-    out->order = (q->h[0].key & (3ULL << 62)) | ((q->h[0].key >> 32) & 0x3fffffffULL);
+    out->order = (q->h[0].key & (7ULL << 61)) | ((q->h[0].key >> 32) & 0x1fffffffULL);
     out->kind = q->kind[slot];
     out->arg = q->arg[slot];
     q->free_slots[q->nfree++] = slot;
@@ -455,7 +455,7 @@ static inline void pair_push(struct pair *q, double t, int cls, uint32_t kind, u
     }
     int x = q->free_head;
     q->free_head = q->p[x].sibling;
-    q->p[x].e = (struct ev){t, ((uint64_t)cls << 62) | q->seq++, kind, arg};
+    q->p[x].e = (struct ev){t, ((uint64_t)cls << 61) | q->seq++, kind, arg};
     q->p[x].child = q->p[x].sibling = -1;
     q->root = q->root < 0 ? x : pair_link(q, q->root, x);
     q->n++;
@@ -515,7 +515,7 @@ static inline void sorted_push(struct bin *q, double t, int cls, uint32_t kind, 
         q->cap = q->cap ? 2 * q->cap : 64;
         q->h = xrealloc(q->h, q->cap * sizeof *q->h);
     }
-    struct ev e = {t, ((uint64_t)cls << 62) | q->seq++, kind, arg};
+    struct ev e = {t, ((uint64_t)cls << 61) | q->seq++, kind, arg};
     size_t lo = 0, hi = q->n; /* first index whose element is before e */
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
@@ -626,7 +626,7 @@ static void cal_resize(struct cal *q, size_t nb)
 static inline void cal_push(struct cal *q, double t, int cls, uint32_t kind, uint32_t arg)
 {
     int x = cal_alloc(q);
-    q->p[x].e = (struct ev){t, ((uint64_t)cls << 62) | q->seq++, kind, arg};
+    q->p[x].e = (struct ev){t, ((uint64_t)cls << 61) | q->seq++, kind, arg};
     cal_insert_node(q, x);
     if (++q->n > 2 * q->nb)
         cal_resize(q, 2 * q->nb);
@@ -699,7 +699,7 @@ static inline void blbin_push(struct bin *q, double t, int cls, uint32_t kind, u
         q->cap = q->cap ? 2 * q->cap : 64;
         q->h = xrealloc(q->h, q->cap * sizeof *q->h);
     }
-    struct ev e = {t, ((uint64_t)cls << 62) | q->seq++, kind, arg};
+    struct ev e = {t, ((uint64_t)cls << 61) | q->seq++, kind, arg};
     size_t i = q->n++;
     while (i > 0) {
         size_t p = (i - 1) / 2;
@@ -753,7 +753,7 @@ static inline void blquad_push(struct bin *q, double t, int cls, uint32_t kind, 
         q->cap = q->cap ? 2 * q->cap : 64;
         q->h = xrealloc(q->h, q->cap * sizeof *q->h);
     }
-    struct ev e = {t, ((uint64_t)cls << 62) | q->seq++, kind, arg};
+    struct ev e = {t, ((uint64_t)cls << 61) | q->seq++, kind, arg};
     size_t i = q->n++;
     while (i > 0) {
         size_t p = (i - 1) / 4;
@@ -866,7 +866,7 @@ static inline void wbin_push_d(struct wheap *q, double t, int cls, uint32_t kind
         q->cap = q->cap ? 2 * q->cap : 64;
         q->h = xrealloc(q->h, q->cap * sizeof *q->h);
     }
-    struct wev e = {((u128)tbits(t) << 64) | (((uint64_t)cls << 62) | q->seq++), kind, arg};
+    struct wev e = {((u128)tbits(t) << 64) | (((uint64_t)cls << 61) | q->seq++), kind, arg};
     size_t i = q->n++;
     while (i > 0) {
         size_t p = (i - 1) / d;
@@ -988,7 +988,7 @@ static inline void e4_push(struct bin *q, double t, int cls, uint32_t kind, uint
         q->cap = q->cap ? 2 * q->cap : 64;
         q->h = xrealloc(q->h, q->cap * sizeof *q->h);
     }
-    struct ev e = {t + 0.0, ((uint64_t)cls << 62) | q->seq++, kind, arg};
+    struct ev e = {t + 0.0, ((uint64_t)cls << 61) | q->seq++, kind, arg};
     u128 k = ev_key(&e);
     size_t i = q->n++;
     while (i > 0) {
@@ -1047,7 +1047,7 @@ static inline void stack_push(struct bin *q, double t, int cls, uint32_t kind, u
         q->cap = q->cap ? 2 * q->cap : 64;
         q->h = xrealloc(q->h, q->cap * sizeof *q->h);
     }
-    q->h[q->n++] = (struct ev){t, ((uint64_t)cls << 62) | q->seq++, kind, arg};
+    q->h[q->n++] = (struct ev){t, ((uint64_t)cls << 61) | q->seq++, kind, arg};
 }
 
 static inline bool stack_pop(struct bin *q, struct ev *out)

@@ -343,10 +343,17 @@ static int cmd_run(int argc, char **argv)
             fprintf(stderr, "corridor: error: cannot write the result to stdout\n");
             exit_code = COR_EXIT_RUNTIME;
         }
-        if (exit_code == COR_EXIT_OK && !a.quiet)
+        /* A signal during writing lets the files finish (each is whole:
+         * written aside, then renamed) but the run still reports it. */
+        if (exit_code == COR_EXIT_OK && stop_signal) {
+            fprintf(stderr, "corridor: interrupted while writing the results; "
+                            "the files written are complete\n");
+            exit_code = 128 + (int)stop_signal;
+        } else if (exit_code == COR_EXIT_OK && !a.quiet) {
             fprintf(stderr, "corridor: %ld replications in %.3f s (%.3g events/s)\n",
                     res->replications, wall,
                     wall > 0 ? (double)res->events_processed / wall : 0.0);
+        }
     }
     cor_results_free(res);
     cor_scenario_free(sc);

@@ -72,6 +72,7 @@ struct convoy {
     int trucks;
     int next;           /* queue or free-list link, -1 at the end */
     double wait_start;  /* when it joined an escort queue */
+    double reroute_due; /* when its pending reroute check fires, or -1 */
     long serial;        /* for the trace */
     uint8_t state;
     uint8_t has_escort;
@@ -446,6 +447,7 @@ static int convoy_new(struct cor_engine *e, int flow, int trucks)
     struct convoy *cv = &e->convoys[c];
     e->free_head = cv->next;
     memset(cv, 0, sizeof *cv);
+    cv->reroute_due = -1.0;
     cv->flow = flow;
     cv->trucks = trucks;
     cv->next = -1;
@@ -707,8 +709,10 @@ static void try_enter(struct cor_engine *e, int c, double t)
                 advance(e, c, t);
                 return;
             }
-            if (due > t)
+            if (due > t) {
+                cv->reroute_due = due;
                 schedule(e, due, COR_CLASS_ARRIVAL, EV_REROUTE_CHECK, c);
+            }
         }
         trace(e, t, COR_TRACE_CLOSED_WAIT, cv->flow, c, rt->nodes[cv->leg], s, -1, 0, 0, 0);
         cv->state = CONVOY_CLOSED_WAIT;
@@ -828,8 +832,12 @@ static void on_fleet_return(struct cor_engine *e, int c)
 static void on_reroute_check(struct cor_engine *e, int c, double t)
 {
     struct convoy *cv = &e->convoys[c];
-    if (cv->state != CONVOY_CLOSED_WAIT)
+    /* The event names a pool slot: make sure it is still the check this
+     * convoy asked for (the slot may since hold another convoy). */
+    if (cv->state != CONVOY_CLOSED_WAIT || cv->reroute_due != t ||
+        !flow_of(e, c)->reroute_on_closure)
         return;
+    cv->reroute_due = -1.0;
     int s = route_of(e, c)->legs[cv->leg].segment;
     const struct cor_flow *fl = flow_of(e, c);
     if (e->closed[s] == 0 || e->closed_since[s] + fl->reroute_closed_hours > t)
@@ -871,7 +879,7 @@ static void on_closure_start(struct cor_engine *e, int i, double t)
     trace(e, t, COR_TRACE_CLOSURE_START, -1, -1, -1, cl->segment, -1, 0, 0, 0);
     if (cl->random) {
         double d = cor_dist_sample(&cl->lasts_hours, cor_rng_closure(&e->rng, i));
-        schedule(e, t + d, COR_CLASS_CLOSURE, EV_CLOSURE_END, i);
+        schedule(e, t + d, COR_CLASS_CLOSURE_END, EV_CLOSURE_END, i);
         closure_next(e, i, t);
     }
 }
@@ -1009,7 +1017,7 @@ enum cor_status cor_engine_run(struct cor_engine *e, uint64_t seed, long rep,
             closure_next(e, i, 0.0);
         } else if (24.0 * cl->from_day <= m->t_end) {
             schedule(e, 24.0 * cl->from_day, COR_CLASS_CLOSURE, EV_CLOSURE_START, i);
-            schedule(e, 24.0 * cl->to_day, COR_CLASS_CLOSURE, EV_CLOSURE_END, i);
+            schedule(e, 24.0 * cl->to_day, COR_CLASS_CLOSURE_END, EV_CLOSURE_END, i);
         }
     }
     for (int f = 0; f < sc->nflows; f++) {

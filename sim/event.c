@@ -10,7 +10,7 @@
  *
  * - the key (time, order) compares as one unsigned 128-bit number: a
  *   non-negative double's bit pattern orders like the double, and the
- *   order word (class in the top two bits, then the sequence) follows it.
+ *   order word (class in the top three bits, then the sequence) follows it.
  *   One compare-and-borrow replaces a floating-point compare, an equality
  *   test and an integer compare, and the child choice compiles to
  *   conditional moves instead of branches;
@@ -86,7 +86,7 @@ void cor_eventq_push(struct cor_eventq *q, double t, enum cor_event_class cls,
         cor_grow((void **)&q->heap, &q->cap, q->n + 1, sizeof *q->heap);
     /* t >= 0 (the engine never schedules into the past); + 0.0 turns a
      * -0.0 into +0.0 so that its bit pattern sorts with the zeros. */
-    struct cor_event e = {t + 0.0, ((uint64_t)cls << 62) | q->seq++, kind, arg};
+    struct cor_event e = {t + 0.0, ((uint64_t)cls << 61) | q->seq++, kind, arg};
     struct cor_event *h = q->heap;
     size_t i = q->n++;
     /* New events are mostly far in the future and stop after a step or

@@ -17,16 +17,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Closure changes come first; among them, a closure's end comes after
+ * any start at the same instant, so two windows that meet ([0, 1) and
+ * [1, 2) days) leave no gap, whatever their order in the file. */
 enum cor_event_class {
     COR_CLASS_CLOSURE = 0,
-    COR_CLASS_ARRIVAL = 1,
-    COR_CLASS_DEPARTURE = 2,
-    COR_CLASS_DAY_END = 3
+    COR_CLASS_CLOSURE_END = 1,
+    COR_CLASS_ARRIVAL = 2,
+    COR_CLASS_DEPARTURE = 3,
+    COR_CLASS_DAY_END = 4
 };
 
 struct cor_event {
     double t;
-    uint64_t order;   /* class in the top 2 bits, then insertion sequence */
+    uint64_t order;   /* class in the top 3 bits, then insertion sequence */
     uint32_t kind;
     uint32_t arg;
 };

@@ -619,6 +619,46 @@ static void test_engine_reroute_keeps_line_order(void **state)
     cor_scenario_free(s);
 }
 
+/* Two windows that meet, [1, 2) and [2, 3) days, close the segment from
+ * day 1 to day 3 without a gap at t = 48 h, whatever their order. */
+static void test_engine_meeting_windows_leave_no_gap(void **state)
+{
+    (void)state;
+    const char *orders[2] = {"[ { segment: a-b, from_day: 1, to_day: 2 },\n"
+                             "    { segment: a-b, from_day: 2, to_day: 3 } ]\n",
+                             "[ { segment: a-b, from_day: 2, to_day: 3 },\n"
+                             "    { segment: a-b, from_day: 1, to_day: 2 } ]\n"};
+    for (int i = 0; i < 2; i++) {
+        char y[1024];
+        snprintf(y, sizeof y,
+                 "scenario: { name: meet, horizon_days: 5, replications: 1 }\n"
+                 "commodities: { fuel: {} }\n"
+                 "nodes: { a: { kind: port }, b: { kind: city } }\n"
+                 "segments: [ { from: a, to: b, km: 10, speed_kmh: 10 } ]\n"
+                 "cities: { b: { fuel: { capacity: 1e9 } } }\n"
+                 "flows:\n"
+                 "  - { id: f, commodity: fuel, route: [a, b], trucks: 1, payload: 1,\n"
+                 "      every_hours: 100, start_hour: 30 }\n"
+                 "threats:\n"
+                 "  closures: %s",
+                 orders[i]);
+        struct cor_scenario *s = tu_load(y);
+        struct cor_model *m;
+        struct cor_rep_result *out = trace_run(s, &m);
+        bool delivered = false;
+        for (long k = 0; k < out->ntrace; k++)
+            if (out->trace[k].kind == COR_TRACE_DELIVER) {
+                tu_assert_near(out->trace[k].t, 72.0 + 1.0, 0); /* released at 72 */
+                delivered = true;
+            }
+        assert_true(delivered);
+        cor_rep_result_fini(out);
+        free(out);
+        cor_model_free(m);
+        cor_scenario_free(s);
+    }
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -641,6 +681,7 @@ int main(void)
         cmocka_unit_test(test_engine_reroute_on_closure),
         cmocka_unit_test(test_engine_reroute_on_hazard),
         cmocka_unit_test(test_engine_reroute_keeps_line_order),
+        cmocka_unit_test(test_engine_meeting_windows_leave_no_gap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
