@@ -51,11 +51,22 @@ static unsigned long word(uint64_t *x, unsigned long min)
     return w;
 }
 
+/* A stream's identity: its kind and its index within the kind, so that
+ * adding a flow does not renumber the closures' streams. */
+static uint64_t stream_key(const struct cor_rng *r, int i)
+{
+    if (i < COR_STREAM_FIXED)
+        return (uint64_t)i;
+    if (i < COR_STREAM_FIXED + r->nflows)
+        return (1ULL << 32) | (uint64_t)(i - COR_STREAM_FIXED);
+    return (2ULL << 32) | (uint64_t)(i - COR_STREAM_FIXED - r->nflows);
+}
+
 void cor_rng_seed(struct cor_rng *r, uint64_t seed, uint64_t rep)
 {
     uint64_t base = cor_rng_mix(cor_rng_mix(seed) ^ rep);
     for (int i = 0; i < r->n; i++) {
-        uint64_t x = cor_rng_mix(base + (uint64_t)i * 0xd1b54a32d192ed03ULL);
+        uint64_t x = cor_rng_mix(base + stream_key(r, i) * 0xd1b54a32d192ed03ULL);
         unsigned long *s = gsl_rng_state(r->g[i]);
         s[0] = word(&x, 1);
         s[1] = word(&x, 7);

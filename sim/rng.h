@@ -5,6 +5,9 @@
  * (S, r, stream), so its numbers do not depend on the thread that runs it,
  * on how many replications the run has, or on the other streams: adding an
  * escort changes the ambush draws but not the closure or departure draws.
+ * A stream is named by its kind and its index within the kind (flow 3,
+ * closure 5), so adding a flow leaves every closure's draws where they
+ * were.
  *
  * The generator is GSL's taus2 (L'Ecuyer's maximally equidistributed
  * Tausworthe, period 2^88): it is among GSL's fastest, passes the usual test
@@ -28,7 +31,7 @@
 enum cor_stream {
     COR_STREAM_AMBUSH,   /* ambush and deterrence coin flips */
     COR_STREAM_LOSS,     /* binomial truck losses and driver deaths */
-    COR_STREAM_DURATION, /* ambush delays, suspensions, escort returns */
+    COR_STREAM_DURATION, /* ambush delays, dwell times, suspensions, escort returns */
     COR_STREAM_FIXED     /* number of fixed streams */
 };
 

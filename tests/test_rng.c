@@ -71,12 +71,38 @@ static void test_rng_uniform_mean(void **state)
     cor_rng_fini(&a);
 }
 
+/* A closure's stream does not move when flows are added: streams are named
+ * by kind and index, not by position. Same for a flow and the closures. */
+static void test_rng_streams_named_by_kind(void **state)
+{
+    (void)state;
+    struct cor_rng a, b;
+    cor_rng_init(&a, 2, 3);
+    cor_rng_init(&b, 7, 1);
+    cor_rng_seed(&a, 99, 4);
+    cor_rng_seed(&b, 99, 4);
+    unsigned long x[4], y[4];
+    for (int i = 0; i < 4; i++) {
+        x[i] = gsl_rng_get(cor_rng_closure(&a, 0));
+        y[i] = gsl_rng_get(cor_rng_closure(&b, 0));
+    }
+    assert_memory_equal(x, y, sizeof x);
+    for (int i = 0; i < 4; i++) {
+        x[i] = gsl_rng_get(cor_rng_flow(&a, 1));
+        y[i] = gsl_rng_get(cor_rng_flow(&b, 1));
+    }
+    assert_memory_equal(x, y, sizeof x);
+    cor_rng_fini(&a);
+    cor_rng_fini(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rng_same_seed_same_stream),
         cmocka_unit_test(test_rng_streams_differ),
         cmocka_unit_test(test_rng_uniform_mean),
+        cmocka_unit_test(test_rng_streams_named_by_kind),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
