@@ -16,10 +16,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
-#include "corridor/experiment.h"
-#include "corridor/report.h"
-#include "corridor/scenario.h"
-#include "corridor/version.h"
+#include "corridor.h"
 #include "work.h"
 
 extern const char *const cor_default_scenario;

@@ -13,21 +13,6 @@ struct cor_dist cor_dist_const(double v)
     return d;
 }
 
-const char *cor_dist_kind_name(enum cor_dist_kind k)
-{
-    switch (k) {
-    case COR_DIST_CONST: return "constant";
-    case COR_DIST_EXPONENTIAL: return "exponential";
-    case COR_DIST_UNIFORM: return "uniform";
-    case COR_DIST_NORMAL: return "normal";
-    case COR_DIST_LOGNORMAL: return "lognormal";
-    case COR_DIST_GAMMA: return "gamma";
-    case COR_DIST_TRIANGULAR: return "triangular";
-    case COR_DIST_BETA: return "beta";
-    }
-    return "?";
-}
-
 /* GSL has no triangular sampler: invert its CDF. */
 static double triangular(double lo, double mode, double hi, gsl_rng *r)
 {

@@ -90,7 +90,7 @@ struct cor_engine {
     struct cor_eventq q;
     struct cor_rng rng;
     struct convoy *convoys;
-    size_t nconvoys, cap_convoys;
+    size_t cap_convoys;        /* pool size; every slot free or in use */
     int free_head;
     long next_serial;
     /* per segment */
@@ -173,7 +173,8 @@ static void phase_steps(struct cor_steps *st, const struct cor_scenario *sc)
     }
 }
 
-double cor_steps_at(const struct cor_steps *s, double t)
+/* The step function's value at time t (hours, t >= 0). */
+static double cor_steps_at(const struct cor_steps *s, double t)
 {
     /* Few steps in practice: a linear scan from the end is as fast as a
      * binary search and simpler. */
@@ -429,19 +430,24 @@ static bool fifo_remove(struct cor_engine *e, struct fifo *f, int c)
     return false;
 }
 
+/* Links pool slots [from, cap_convoys) into the free list, in order. */
+static void free_slots_from(struct cor_engine *e, size_t from)
+{
+    for (size_t i = from; i < e->cap_convoys; i++) {
+        e->convoys[i].state = CONVOY_FREE;
+        e->convoys[i].next = i + 1 < e->cap_convoys ? (int)(i + 1) : -1;
+    }
+    e->free_head = from < e->cap_convoys ? (int)from : -1;
+}
+
 static int convoy_new(struct cor_engine *e, int flow, int trucks)
 {
     if (e->free_head < 0) {
         /* Grow the pool; only happens until the replication with the most
          * convoys in flight has been seen. */
-        size_t old = e->nconvoys;
+        size_t old = e->cap_convoys;
         cor_grow((void **)&e->convoys, &e->cap_convoys, old + 1, sizeof *e->convoys);
-        for (size_t i = old; i < e->cap_convoys; i++) {
-            e->convoys[i].state = CONVOY_FREE;
-            e->convoys[i].next = i + 1 < e->cap_convoys ? (int)(i + 1) : -1;
-        }
-        e->nconvoys = e->cap_convoys;
-        e->free_head = (int)old;
+        free_slots_from(e, old);
     }
     int c = e->free_head;
     struct convoy *cv = &e->convoys[c];
@@ -496,14 +502,9 @@ static void escort_release(struct cor_engine *e, int c, double t)
         back = cor_dist_sample(&es->return_hours,
                                cor_rng_stream(&e->rng, COR_STREAM_DURATION));
     } else {
-        /* The stretch of the route the convoy was escorted on; a convoy that
-         * rerouted inside the stretch still releases at the main route's
-         * stretch length, the pool's nominal beat. */
-        const struct cor_route *rt = &fl->routes[0];
-        double hours = 0.0;
-        for (int l = rt->escort_from_leg; l < rt->escort_to_leg; l++)
-            hours += rt->legs[l].base_hours;
-        back = hours / cor_steps_at(&e->m->speed, t);
+        /* A convoy that rerouted inside the stretch still releases at the
+         * main route's stretch length, the pool's nominal beat. */
+        back = fl->routes[0].escort_base_hours / cor_steps_at(&e->m->speed, t);
     }
     schedule(e, t + back, COR_CLASS_ARRIVAL, EV_ESCORT_RETURN, fl->escort);
 }
@@ -942,14 +943,7 @@ static void reset(struct cor_engine *e)
     const struct cor_scenario *sc = e->sc;
     cor_eventq_clear(&e->q);
     e->now = 0.0;
-    e->free_head = -1;
-    if (e->nconvoys) {
-        for (size_t i = 0; i < e->nconvoys; i++) {
-            e->convoys[i].state = CONVOY_FREE;
-            e->convoys[i].next = i + 1 < e->nconvoys ? (int)(i + 1) : -1;
-        }
-        e->free_head = 0;
-    }
+    free_slots_from(e, 0);
     e->next_serial = 0;
     for (int s = 0; s < sc->nsegments; s++) {
         e->closed[s] = 0;
@@ -989,7 +983,7 @@ static void check_conservation(const struct cor_engine *e)
         if (!sc->flows[f].fleet)
             continue;
         long on_road = 0;
-        for (size_t c = 0; c < e->nconvoys; c++)
+        for (size_t c = 0; c < e->cap_convoys; c++)
             if (e->convoys[c].state != CONVOY_FREE && e->convoys[c].flow == f)
                 on_road += e->convoys[c].trucks;
         long total = e->fleet_waiting[f] + on_road + e->fleet_destroyed[f];

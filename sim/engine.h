@@ -95,8 +95,6 @@ struct cor_rep_result {
  * cor_model_free(); the scenario must outlive it. */
 struct cor_model *cor_model_new(const struct cor_scenario *sc, int days);
 void cor_model_free(struct cor_model *m);
-/* The step function's value at time t (hours, t >= 0). */
-double cor_steps_at(const struct cor_steps *s, double t);
 
 /* Sizes a result for the model; free its arrays with cor_rep_result_fini. */
 void cor_rep_result_init(struct cor_rep_result *r, const struct cor_model *m);

@@ -136,7 +136,8 @@ enum cor_status cor_experiment_run(const struct cor_scenario *sc,
     pthread_cond_init(&sh.slot_free, NULL);
 
     /* Workers never take signals: the calling thread's handler sets the
-     * stop flag, and workers look at it between replications. */
+     * stop flag, and workers look at it between replications and, through
+     * the engine, every 65,536 events. */
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &old);

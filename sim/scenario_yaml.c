@@ -1381,6 +1381,8 @@ static bool escort_on_route(const struct cor_escort *x, struct cor_route *rt)
         return false;
     rt->escort_from_leg = from;
     rt->escort_to_leg = to;
+    for (int l = from; l < to; l++)
+        rt->escort_base_hours += rt->legs[l].base_hours;
     return true;
 }
 

@@ -39,7 +39,5 @@ double cor_dist_mean(const struct cor_dist *d);
  * e.g. "uniform needs min <= max". If positive_mean is set, the mean must
  * also be > 0 (intervals between departures, closure inter-arrivals). */
 const char *cor_dist_check(const struct cor_dist *d, int positive_mean);
-/* The YAML name of a kind ("exponential", ...); "constant" for COR_DIST_CONST. */
-const char *cor_dist_kind_name(enum cor_dist_kind k);
 
 #endif

@@ -34,7 +34,7 @@ struct cor_run_options {
     void (*progress)(long done, long total, void *ctx);
     void *progress_ctx;
     /* When non-NULL and set non-zero (by a signal handler), workers stop
-     * between replications and the run returns COR_EINTERRUPTED. */
+     * within 65,536 events and the run returns COR_EINTERRUPTED. */
     const volatile sig_atomic_t *stop;
 };
 

@@ -99,7 +99,8 @@ struct cor_trace_event {
     int trucks;              /* trucks in the convoy after the event */
     int losses;              /* trucks destroyed by the event */
     int killed;              /* drivers killed by the event */
-    double amount;           /* quantity delivered, turned away or unmet */
+    double amount;           /* per kind: quantity delivered, cargo lost, unmet
+                              * demand, hours waited or suspended, extra km */
 };
 
 struct cor_results {

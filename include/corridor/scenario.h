@@ -117,6 +117,7 @@ struct cor_route {
     double *km_before;         /* km from the route's start to nodes[i] */
     int escort_from_leg;       /* route index of the escort's `from`, or -1 */
     int escort_to_leg;         /* route index of the escort's `to`, or -1 */
+    double escort_base_hours;  /* the escorted stretch's base_hours, or 0 */
 };
 
 struct cor_flow {
