@@ -46,6 +46,7 @@
 #include <plplot.h>
 
 #include "alloc.h"
+#include "calendar.h"
 #include "outfile.h"
 
 /* ---- Page, palette and text ------------------------------------------ */
@@ -256,16 +257,6 @@ static void frame_window(struct frame *f, double y0, double top, int rows)
 
 /* ---- Dates and the x axis -------------------------------------------- */
 
-static bool is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int month_len(int y, int m)
-{
-    static const int len[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && is_leap(y) ? 29 : len[m - 1];
-}
 
 struct tick {
     double x;
@@ -280,7 +271,7 @@ static int month_ticks(const struct cor_scenario *s, int days, struct tick **out
 {
     *out = NULL;
     if (!s->has_start_date || s->start_month < 1 || s->start_month > 12 ||
-        s->start_day < 1 || s->start_day > month_len(s->start_year, s->start_month))
+        s->start_day < 1 || s->start_day > cor__month_days(s->start_year, s->start_month))
         return 0;
     /* Month starts in range: day index, year and month of each. */
     int cap = days / 28 + 2, n = 0;
@@ -290,7 +281,7 @@ static int month_ticks(const struct cor_scenario *s, int days, struct tick **out
     int y = s->start_year, m = s->start_month;
     long d = 0; /* day index of the first month start */
     if (s->start_day != 1) {
-        d = month_len(y, m) - s->start_day + 1;
+        d = cor__month_days(y, m) - s->start_day + 1;
         if (++m > 12) {
             m = 1;
             y++;
@@ -301,7 +292,7 @@ static int month_ticks(const struct cor_scenario *s, int days, struct tick **out
         year[n] = y;
         mon[n] = m;
         n++;
-        d += month_len(y, m);
+        d += cor__month_days(y, m);
         if (++m > 12) {
             m = 1;
             y++;

@@ -34,6 +34,7 @@
 #include <jansson.h>
 
 #include "alloc.h"
+#include "calendar.h"
 #include "corridor/version.h"
 #include "outfile.h"
 #include "plot.h"
@@ -84,46 +85,6 @@ static const char *stock_unit(const struct cor_scenario *s, int k)
 
 /* ---- Dates ----------------------------------------------------------- */
 
-struct civil {
-    int y, m, d;
-};
-
-static bool is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int month_days(int y, int m)
-{
-    static const int len[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && is_leap(y) ? 29 : len[m - 1];
-}
-
-/* The date `days` (>= 0) days after c, a month per step: horizons are at
- * most ten years, so at most ~120 steps. */
-static struct civil civil_add(struct civil c, long days)
-{
-    assert(days >= 0);
-    while (days > 0) {
-        long left = month_days(c.y, c.m) - c.d; /* days to the month's end */
-        if (days <= left) {
-            c.d += (int)days;
-            break;
-        }
-        days -= left + 1;
-        c.d = 1;
-        if (++c.m > 12) {
-            c.m = 1;
-            c.y++;
-        }
-    }
-    return c;
-}
-
-static bool civil_is_valid(struct civil c)
-{
-    return c.m >= 1 && c.m <= 12 && c.d >= 1 && c.d <= month_days(c.y, c.m);
-}
 
 /* Whether the outputs carry calendar dates. The loader validates the start
  * date; an invalid one from a scenario built by other code is a bug, but
@@ -131,9 +92,9 @@ static bool civil_is_valid(struct civil c)
  * table. */
 static bool has_dates(const struct cor_scenario *s)
 {
-    struct civil c = {s->start_year, s->start_month, s->start_day};
-    assert(!s->has_start_date || civil_is_valid(c));
-    return s->has_start_date && civil_is_valid(c);
+    struct cor_date c = {s->start_year, s->start_month, s->start_day};
+    assert(!s->has_start_date || cor__date_is_valid(c));
+    return s->has_start_date && cor__date_is_valid(c);
 }
 
 /* Writes "YYYY-MM-DD" for day `day` of the run into buf (at least 16 bytes),
@@ -144,8 +105,8 @@ static void day_date(char *buf, size_t size, const struct cor_scenario *s, long 
         buf[0] = '\0';
         return;
     }
-    struct civil c = {s->start_year, s->start_month, s->start_day};
-    c = civil_add(c, day);
+    struct cor_date c = {s->start_year, s->start_month, s->start_day};
+    c = cor__date_add(c, day);
     snprintf(buf, size, "%04d-%02d-%02d", c.y, c.m, c.d);
 }
 

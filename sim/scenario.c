@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "scenario_yaml.h"
 
 void cor_scenario_free(struct cor_scenario *s)
@@ -231,12 +232,7 @@ int cor__parse_date(const char *text, int *y, int *m, int *d)
         }
     }
     int yy = atoi(text), mm = atoi(text + 5), dd = atoi(text + 8);
-    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (yy < 1 || mm < 1 || mm > 12 || dd < 1)
-        return 2;
-    bool leap = (yy % 4 == 0 && yy % 100 != 0) || yy % 400 == 0;
-    int last = mdays[mm - 1] + (mm == 2 && leap);
-    if (dd > last)
+    if (!cor__date_is_valid((struct cor_date){yy, mm, dd}))
         return 2;
     *y = yy;
     *m = mm;
