@@ -47,6 +47,7 @@
 
 #include "alloc.h"
 #include "calendar.h"
+#include "clocale.h"
 #include "outfile.h"
 
 /* ---- Page, palette and text ------------------------------------------ */
@@ -1167,7 +1168,7 @@ static enum cor_status plot_file(FILE *out, const void *ctx)
     size_t len;
     bool ok;
 
-    locale_t c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+    locale_t c = cor__c_locale();
     if (c == (locale_t)0) {
         snprintf(job->error, ERROR_SIZE, "cannot switch to the C locale");
         ok = false;
@@ -1175,7 +1176,6 @@ static enum cor_status plot_file(FILE *out, const void *ctx)
         locale_t saved = uselocale(c);
         ok = render(job, &buf, &len);
         uselocale(saved);
-        freelocale(c);
     }
     if (!ok) {
         errno = EIO; /* the publisher's reason: PLplot's own is added below */

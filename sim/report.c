@@ -35,6 +35,7 @@
 
 #include "alloc.h"
 #include "calendar.h"
+#include "clocale.h"
 #include "corridor/version.h"
 #include "outfile.h"
 #include "plot.h"
@@ -45,15 +46,12 @@
 static enum cor_status with_c_locale(cor_outfile_write_fn writer, FILE *out,
                                      const void *ctx)
 {
-    /* glibc hands out a static object for "C", so this does not allocate;
-     * failure is still checked, as POSIX allows it. */
-    locale_t c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+    locale_t c = cor__c_locale();
     if (c == (locale_t)0)
         return COR_EIO;
     locale_t saved = uselocale(c);
     enum cor_status st = writer(out, ctx);
     uselocale(saved);
-    freelocale(c);
     return st;
 }
 

@@ -12,11 +12,11 @@
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "calendar.h"
+#include "clocale.h"
 #include "scenario_yaml.h"
 
 void cor_scenario_free(struct cor_scenario *s)
@@ -127,17 +127,6 @@ int cor_scenario_segment(const struct cor_scenario *s, const char *id)
     return -1;
 }
 
-/* strtod obeys LC_NUMERIC; a program that calls setlocale() for its
- * messages must not start reading "1.5" as 1. The C locale object is made
- * once and used per call with uselocale(), which is per thread. */
-static locale_t c_locale;
-static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
-
-static void make_c_locale(void)
-{
-    c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-}
-
 static bool is_nonfinite_word(const char *t)
 {
     if (*t == '+' || *t == '-')
@@ -183,11 +172,12 @@ enum cor__num cor__parse_number(const char *text, double *out)
     if (*p != '\0')
         return COR__NUM_SYNTAX;
 
-    pthread_once(&c_locale_once, make_c_locale);
-    locale_t old = c_locale ? uselocale(c_locale) : (locale_t)0;
+    /* strtod obeys LC_NUMERIC: read in the "C" locale. */
+    locale_t c = cor__c_locale();
+    locale_t old = c ? uselocale(c) : (locale_t)0;
     char *end;
     double v = strtod(text, &end);
-    if (c_locale)
+    if (c)
         uselocale(old);
     /* The grammar above is a subset of what strtod reads, so it must read
      * all of it; anything else is a bug. */
