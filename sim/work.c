@@ -3,58 +3,30 @@
  *
  * Everything is computed in doubles, so an absurd scenario (a departure
  * every nanosecond for ten years, ten million replications of it) gives a
- * huge or infinite estimate instead of an overflowed integer. The season
- * average walks the breakpoints of every season window, which is quadratic
- * in the number of seasons, at most 100. */
+ * huge or infinite estimate instead of an overflowed integer. */
 #include "work.h"
 
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 
-#include "alloc.h"
 #include "engine.h"
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* The product of the seasons' closure-rate factors, averaged over [0, t_end]
  * hours: the factor by which seasons scale the expected number of random
- * closure starts. */
-static double mean_closure_rate(const struct cor_scenario *sc, double t_end)
+ * closure starts. It integrates the engine's own step function, so the
+ * estimate and the simulation cannot disagree on when a season applies. */
+static double mean_closure_rate(const struct cor_scenario *sc, int days)
 {
-    if (sc->nseasons == 0 || t_end <= 0.0)
-        return 1.0;
-    size_t n = 0;
-    double *cut = cor_malloc((2 * (size_t)sc->nseasons + 2) * sizeof *cut);
-    cut[n++] = 0.0;
-    cut[n++] = t_end;
-    for (int i = 0; i < sc->nseasons; i++) {
-        double a = 24.0 * sc->seasons[i].from_day, b = 24.0 * sc->seasons[i].to_day;
-        if (a > 0.0 && a < t_end)
-            cut[n++] = a;
-        if (b > 0.0 && b < t_end)
-            cut[n++] = b;
-    }
-    qsort(cut, n, sizeof *cut, cmp_double);
+    struct cor_model *m = cor_model_new(sc, days);
+    const struct cor_steps *st = &m->closure_rate;
     double area = 0.0;
-    for (size_t k = 0; k + 1 < n; k++) {
-        double len = cut[k + 1] - cut[k];
-        if (len <= 0.0)
-            continue;
-        /* Season windows are half-open, so the midpoint decides membership
-         * for the whole piece between two consecutive breakpoints. */
-        double mid = 0.5 * (cut[k] + cut[k + 1]), f = 1.0;
-        for (int i = 0; i < sc->nseasons; i++)
-            if (mid >= 24.0 * sc->seasons[i].from_day && mid < 24.0 * sc->seasons[i].to_day)
-                f *= sc->seasons[i].closure_rate_factor;
-        area += f * len;
+    for (int i = 0; i < st->n && st->t[i] < m->t_end; i++) {
+        double end = i + 1 < st->n && st->t[i + 1] < m->t_end ? st->t[i + 1] : m->t_end;
+        area += st->value[i] * (end - st->t[i]);
     }
-    free(cut);
-    return area / t_end;
+    double t_end = m->t_end;
+    cor_model_free(m);
+    return t_end > 0.0 ? area / t_end : 1.0;
 }
 
 struct cor_work cor_work_estimate(const struct cor_scenario *sc, int days, long reps)
@@ -102,7 +74,7 @@ struct cor_work cor_work_estimate(const struct cor_scenario *sc, int days, long 
             continue;
         }
         if (rate < 0.0)
-            rate = mean_closure_rate(sc, t_end);
+            rate = mean_closure_rate(sc, days);
         double mean = cor_dist_mean(&cl->every_days);
         ev += mean > 0.0 ? 2.0 * (rate * t_end / (24.0 * mean) + 1.0) : INFINITY;
     }
