@@ -70,11 +70,20 @@ static const char usage_validate[] =
     "options:\n"
     "  -h, --help          this help\n";
 
-static volatile sig_atomic_t stop_signal;
+/* Set from the signal handler, read by the worker threads: a lock-free
+ * atomic is safe in both places (a volatile sig_atomic_t is not, across
+ * threads). */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the stop flag must be lock-free");
+static atomic_int stop_signal;
 
 static void on_signal(int sig)
 {
-    stop_signal = sig;
+    atomic_store_explicit(&stop_signal, sig, memory_order_relaxed);
+}
+
+static int stop_signal_raised(void)
+{
+    return atomic_load_explicit(&stop_signal, memory_order_relaxed);
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -319,13 +328,13 @@ static int cmd_run(int argc, char **argv)
     int exit_code = COR_EXIT_OK;
     /* A signal that lands after the last replication but before the files
      * are written still means "stop": honour it and write nothing. */
-    if (st == COR_OK && stop_signal) {
+    if (st == COR_OK && stop_signal_raised()) {
         cor_results_free(res);
         res = NULL;
         st = COR_EINTERRUPTED;
     }
     if (st == COR_EINTERRUPTED) {
-        exit_code = 128 + (int)stop_signal;
+        exit_code = 128 + stop_signal_raised();
         fprintf(stderr, "corridor: interrupted; nothing written\n");
     } else if (st != COR_OK) {
         cor_diag_print(&diag, stderr);
@@ -342,10 +351,10 @@ static int cmd_run(int argc, char **argv)
         }
         /* A signal during writing lets the files finish (each is whole:
          * written aside, then renamed) but the run still reports it. */
-        if (exit_code == COR_EXIT_OK && stop_signal) {
+        if (exit_code == COR_EXIT_OK && stop_signal_raised()) {
             fprintf(stderr, "corridor: interrupted while writing the results; "
                             "the files written are complete\n");
-            exit_code = 128 + (int)stop_signal;
+            exit_code = 128 + stop_signal_raised();
         } else if (exit_code == COR_EXIT_OK && !a.quiet) {
             fprintf(stderr, "corridor: %ld replications in %.3f s (%.3g events/s)\n",
                     res->replications, wall,

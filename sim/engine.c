@@ -111,7 +111,7 @@ struct cor_engine {
     double *level;
     double *delivered_today;
     double now;                /* time of the event being processed */
-    const volatile sig_atomic_t *stop;
+    const atomic_int *stop;
     struct cor_rep_result *out;
 };
 
@@ -325,7 +325,7 @@ void cor_engine_free(struct cor_engine *e)
     free(e);
 }
 
-void cor_engine_set_stop(struct cor_engine *e, const volatile sig_atomic_t *stop)
+void cor_engine_set_stop(struct cor_engine *e, const atomic_int *stop)
 {
     e->stop = stop;
 }
@@ -1032,7 +1032,8 @@ enum cor_status cor_engine_run(struct cor_engine *e, uint64_t seed, long rep,
             out->events = n;
             return COR_ELIMIT;
         }
-        if ((n & 0xffff) == 0 && e->stop && *e->stop) {
+        if ((n & 0xffff) == 0 && e->stop &&
+            atomic_load_explicit(e->stop, memory_order_relaxed)) {
             out->events = n;
             return COR_EINTERRUPTED;
         }

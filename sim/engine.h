@@ -14,7 +14,7 @@
 #ifndef COR_ENGINE_H
 #define COR_ENGINE_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -105,7 +105,7 @@ struct cor_engine *cor_engine_new(const struct cor_model *m);
 void cor_engine_free(struct cor_engine *e);
 /* Makes the engine poll *stop (set by a signal handler) every 65,536
  * events, so that even a long replication stops promptly. NULL: never. */
-void cor_engine_set_stop(struct cor_engine *e, const volatile sig_atomic_t *stop);
+void cor_engine_set_stop(struct cor_engine *e, const atomic_int *stop);
 /* Runs replication `rep` of a run seeded `seed` into *out (overwritten;
  * out->trace_on selects the event trace). Returns COR_OK, COR_ELIMIT when
  * the replication exceeds COR_MAX_EVENTS_PER_REP, or COR_EINTERRUPTED when

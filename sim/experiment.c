@@ -19,6 +19,7 @@
 #include "corridor/experiment.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -44,9 +45,14 @@ struct shared {
     pthread_cond_t slot_free;   /* the merger freed a slot */
 };
 
+static bool stop_raised(const struct cor_run_options *opt)
+{
+    return opt->stop && atomic_load_explicit(opt->stop, memory_order_relaxed);
+}
+
 static bool stopping(const struct shared *sh)
 {
-    return sh->failed || (sh->opt->stop && *sh->opt->stop);
+    return sh->failed || stop_raised(sh->opt);
 }
 
 static void *worker(void *arg)
@@ -131,9 +137,19 @@ enum cor_status cor_experiment_run(const struct cor_scenario *sc,
     sh.ready = cor_calloc((size_t)sh.nslots, 1);
     for (int i = 0; i < sh.nslots; i++)
         cor_rep_result_init(&sh.slots[i], model);
-    pthread_mutex_init(&sh.mu, NULL);
-    pthread_cond_init(&sh.slot_ready, NULL);
-    pthread_cond_init(&sh.slot_free, NULL);
+    if (pthread_mutex_init(&sh.mu, NULL) != 0 || pthread_cond_init(&sh.slot_ready, NULL) != 0 ||
+        pthread_cond_init(&sh.slot_free, NULL) != 0) {
+        /* Only a lack of memory makes these fail on Linux; nothing is
+         * running yet, so giving up here leaks nothing that matters. */
+        cor_diag_add(diag, NULL, 0, 0, "cannot initialise thread synchronisation");
+        for (int i = 0; i < sh.nslots; i++)
+            cor_rep_result_fini(&sh.slots[i]);
+        free(sh.slots);
+        free(sh.ready);
+        cor_agg_free(agg);
+        cor_model_free(model);
+        return COR_ERUNTIME;
+    }
 
     /* Workers never take signals: the calling thread's handler sets the
      * stop flag, and workers look at it between replications and, through
@@ -185,7 +201,7 @@ enum cor_status cor_experiment_run(const struct cor_scenario *sc,
         pthread_join(tids[i], NULL);
 
     if (status == COR_OK && sh.merged < opt->replications) {
-        if (opt->stop && *opt->stop) {
+        if (stop_raised(opt)) {
             status = COR_EINTERRUPTED;
             cor_diag_add(diag, NULL, 0, 0, "interrupted");
         } else {

@@ -13,7 +13,7 @@
 #ifndef CORRIDOR_EXPERIMENT_H
 #define CORRIDOR_EXPERIMENT_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -33,9 +33,11 @@ struct cor_run_options {
     /* Called from the calling thread after each merged replication. */
     void (*progress)(long done, long total, void *ctx);
     void *progress_ctx;
-    /* When non-NULL and set non-zero (by a signal handler), workers stop
-     * within 65,536 events and the run returns COR_EINTERRUPTED. */
-    const volatile sig_atomic_t *stop;
+    /* When non-NULL and set non-zero (by a signal handler: a lock-free
+     * atomic may be stored from one, and read from the workers without a
+     * data race), workers stop within 65,536 events and the run returns
+     * COR_EINTERRUPTED. */
+    const atomic_int *stop;
 };
 
 /* Options for a scenario's own defaults: its replications, seed and
