@@ -13,6 +13,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -161,4 +163,14 @@ enum cor_status cor_outfile_mkdir(const char *dir, struct cor_diag *diag)
         return COR_EIO;
     }
     return COR_OK;
+}
+
+char *cor_outfile_path(const char *dir, const char *name)
+{
+    size_t dlen = strlen(dir);
+    bool slash = dlen > 0 && dir[dlen - 1] == '/';
+    size_t size = dlen + 1 + strlen(name) + 1;
+    char *path = cor_malloc(size);
+    snprintf(path, size, "%s%s%s", dir, slash ? "" : "/", name);
+    return path;
 }

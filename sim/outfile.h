@@ -26,6 +26,9 @@ typedef enum cor_status (*cor_outfile_write_fn)(FILE *out, const void *ctx);
 enum cor_status cor_outfile_publish(const char *path, cor_outfile_write_fn writer,
                                     const void *ctx, struct cor_diag *diag);
 
+/* DIR/NAME (no doubled slash when DIR ends with one); the caller frees it. */
+char *cor_outfile_path(const char *dir, const char *name);
+
 /* Creates the directory `dir` (one level, like mkdir(1) without -p) unless
  * it already exists as a directory. Returns COR_OK, or COR_EIO with
  * `cannot create directory DIR: REASON` (or, for an existing file that is

@@ -1193,11 +1193,7 @@ static enum cor_status plot_file(FILE *out, const void *ctx)
 static enum cor_status publish(const char *dir, const char *name, struct plot_job *job,
                                struct cor_diag *diag)
 {
-    size_t dlen = strlen(dir);
-    bool slash = dlen > 0 && dir[dlen - 1] == '/';
-    size_t size = dlen + 1 + strlen(name) + 1;
-    char *path = cor_malloc(size);
-    snprintf(path, size, "%s%s%s", dir, slash ? "" : "/", name);
+    char *path = cor_outfile_path(dir, name);
     job->error[0] = '\0';
     enum cor_status st = cor_outfile_publish(path, plot_file, job, diag);
     if (st != COR_OK && job->error[0])

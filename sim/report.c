@@ -860,12 +860,8 @@ enum cor_status cor_report_write_dir(const char *dir, const struct cor_results *
     };
     if (cor_outfile_mkdir(dir, diag) != COR_OK)
         return COR_EIO;
-    size_t dlen = strlen(dir);
-    bool slash = dlen > 0 && dir[dlen - 1] == '/';
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        size_t size = dlen + 1 + strlen(files[i].name) + 1;
-        char *path = cor_malloc(size);
-        snprintf(path, size, "%s%s%s", dir, slash ? "" : "/", files[i].name);
+        char *path = cor_outfile_path(dir, files[i].name);
         /* Stop at the first failure: the files already published are whole,
          * and the next would most likely fail for the same reason (a full
          * disk, a lost mount). */

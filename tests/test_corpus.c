@@ -88,12 +88,7 @@ static char **corpus_names(int *n)
         names[count++] = strndup(de->d_name, len - 5);
     }
     closedir(dir);
-    for (int i = 1; i < count; i++) /* insertion sort: a stable report order */
-        for (int j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-            char *t = names[j];
-            names[j] = names[j - 1];
-            names[j - 1] = t;
-        }
+    tu_sort_strings(names, count); /* a stable report order */
     *n = count;
     return names;
 }
@@ -210,166 +205,143 @@ static void test_corpus_no_orphan_files(void **state)
 
 /* ------------------------------------------------------------ generators */
 
-/* A growing string. */
-struct sb {
-    char *t;
-    size_t o, cap;
-};
-
-__attribute__((format(printf, 2, 3)))
-static void sb_add(struct sb *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    while (b->o + (size_t)n + 1 > b->cap) {
-        b->cap = b->cap ? 2 * b->cap : 4096;
-        b->t = realloc(b->t, b->cap);
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->t + b->o, b->cap - b->o, fmt, ap);
-    va_end(ap);
-    b->o += (size_t)n;
-}
-
 #define HDR "scenario: { name: cap, horizon_days: 1 }\n"
 #define AB "nodes: { a: {}, b: { kind: city } }\n" \
            "segments: [ { from: a, to: b, km: 1, speed_kmh: 1 } ]\n"
 
 /* Each generator writes a valid scenario with `n` of the capped thing. */
 
-static void gen_commodities(struct sb *b, long n)
+static void gen_commodities(struct tu_sb *b, long n)
 {
-    sb_add(b, HDR AB "commodities:\n");
+    tu_sb_add(b, HDR AB "commodities:\n");
     for (long i = 0; i < n; i++)
-        sb_add(b, "  c%ld: {}\n", i);
+        tu_sb_add(b, "  c%ld: {}\n", i);
 }
 
-static void gen_nodes(struct sb *b, long n)
+static void gen_nodes(struct tu_sb *b, long n)
 {
-    sb_add(b, HDR "commodities: { c: {} }\n"
+    tu_sb_add(b, HDR "commodities: { c: {} }\n"
               "segments: [ { from: n0, to: n1, km: 1, speed_kmh: 1 } ]\nnodes:\n");
     for (long i = 0; i < n; i++)
-        sb_add(b, "  n%ld: {}\n", i);
+        tu_sb_add(b, "  n%ld: {}\n", i);
 }
 
 /* Segment k joins node i to node (i + k / 1000 + 1) mod 1000: every pair
  * distinct for up to 4,990 segments, within the node cap. */
-static void gen_segments(struct sb *b, long n)
+static void gen_segments(struct tu_sb *b, long n)
 {
-    sb_add(b, HDR "commodities: { c: {} }\nnodes:\n");
+    tu_sb_add(b, HDR "commodities: { c: {} }\nnodes:\n");
     for (int i = 0; i < COR_MAX_NODES; i++)
-        sb_add(b, "  n%d: {}\n", i);
-    sb_add(b, "segments:\n");
+        tu_sb_add(b, "  n%d: {}\n", i);
+    tu_sb_add(b, "segments:\n");
     for (long k = 0; k < n; k++)
-        sb_add(b, "  - { from: n%ld, to: n%ld, km: 1, speed_kmh: 1 }\n", k % 1000,
+        tu_sb_add(b, "  - { from: n%ld, to: n%ld, km: 1, speed_kmh: 1 }\n", k % 1000,
                (k % 1000 + k / 1000 + 1) % 1000);
 }
 
-static void gen_flows(struct sb *b, long n)
+static void gen_flows(struct tu_sb *b, long n)
 {
-    sb_add(b, HDR AB "commodities: { c: {} }\ncities: { b: { c: { capacity: 1 } } }\n"
+    tu_sb_add(b, HDR AB "commodities: { c: {} }\ncities: { b: { c: { capacity: 1 } } }\n"
                      "flows:\n");
     for (long i = 0; i < n; i++)
-        sb_add(b, "  - { id: f%ld, commodity: c, route: [a, b], trucks: 1, payload: 1,"
+        tu_sb_add(b, "  - { id: f%ld, commodity: c, route: [a, b], trucks: 1, payload: 1,"
                   " every_hours: 100 }\n", i);
 }
 
 /* One flow whose route visits n nodes of a chain. */
-static void gen_route(struct sb *b, long n)
+static void gen_route(struct tu_sb *b, long n)
 {
-    sb_add(b, HDR "commodities: { c: {} }\nnodes:\n");
+    tu_sb_add(b, HDR "commodities: { c: {} }\nnodes:\n");
     for (long i = 0; i < n; i++)
-        sb_add(b, "  n%ld: {}\n", i);
-    sb_add(b, "segments:\n");
+        tu_sb_add(b, "  n%ld: {}\n", i);
+    tu_sb_add(b, "segments:\n");
     for (long i = 0; i + 1 < n; i++)
-        sb_add(b, "  - { from: n%ld, to: n%ld, km: 1, speed_kmh: 1 }\n", i, i + 1);
-    sb_add(b, "cities: { n%ld: { c: { capacity: 1 } } }\nflows:\n"
+        tu_sb_add(b, "  - { from: n%ld, to: n%ld, km: 1, speed_kmh: 1 }\n", i, i + 1);
+    tu_sb_add(b, "cities: { n%ld: { c: { capacity: 1 } } }\nflows:\n"
               "  - { id: f, commodity: c, trucks: 1, payload: 1, every_hours: 1,\n"
               "      route: [", n - 1);
     for (long i = 0; i < n; i++)
-        sb_add(b, "%sn%ld", i ? ", " : "", i);
-    sb_add(b, "] }\n");
+        tu_sb_add(b, "%sn%ld", i ? ", " : "", i);
+    tu_sb_add(b, "] }\n");
 }
 
-static void gen_escorts(struct sb *b, long n)
+static void gen_escorts(struct tu_sb *b, long n)
 {
-    sb_add(b, HDR AB "commodities: { c: {} }\nescorts:\n");
+    tu_sb_add(b, HDR AB "commodities: { c: {} }\nescorts:\n");
     for (long i = 0; i < n; i++)
-        sb_add(b, "  e%ld: { units: 1, from: a, to: b }\n", i);
+        tu_sb_add(b, "  e%ld: { units: 1, from: a, to: b }\n", i);
 }
 
-static void gen_phases(struct sb *b, long n)
+static void gen_phases(struct tu_sb *b, long n)
 {
-    sb_add(b, HDR AB "commodities: { c: {} }\nthreats:\n  phases:\n");
+    tu_sb_add(b, HDR AB "commodities: { c: {} }\nthreats:\n  phases:\n");
     for (long i = 0; i < n; i++)
-        sb_add(b, "    - { from_day: %ld, hazard_factor: 1 }\n", i);
+        tu_sb_add(b, "    - { from_day: %ld, hazard_factor: 1 }\n", i);
 }
 
-static void gen_closures(struct sb *b, long n)
+static void gen_closures(struct tu_sb *b, long n)
 {
-    sb_add(b, HDR AB "commodities: { c: {} }\nthreats:\n  closures:\n");
+    tu_sb_add(b, HDR AB "commodities: { c: {} }\nthreats:\n  closures:\n");
     for (long i = 0; i < n; i++)
-        sb_add(b, "    - { segment: a-b, from_day: %ld, to_day: %ld }\n", i, i + 1);
+        tu_sb_add(b, "    - { segment: a-b, from_day: %ld, to_day: %ld }\n", i, i + 1);
 }
 
-static void gen_seasons(struct sb *b, long n)
+static void gen_seasons(struct tu_sb *b, long n)
 {
-    sb_add(b, HDR AB "commodities: { c: {} }\nthreats:\n  seasons:\n");
+    tu_sb_add(b, HDR AB "commodities: { c: {} }\nthreats:\n  seasons:\n");
     for (long i = 0; i < n; i++)
-        sb_add(b, "    - { from_day: %ld, to_day: %ld }\n", i, i + 1);
+        tu_sb_add(b, "    - { from_day: %ld, to_day: %ld }\n", i, i + 1);
 }
 
 /* n city x commodity stocks: cities of 32 commodities each, the last one
  * partly filled. */
-static void gen_stocks(struct sb *b, long n)
+static void gen_stocks(struct tu_sb *b, long n)
 {
-    sb_add(b, HDR "commodities:\n");
+    tu_sb_add(b, HDR "commodities:\n");
     for (int c = 0; c < COR_MAX_COMMODITIES; c++)
-        sb_add(b, "  c%d: {}\n", c);
+        tu_sb_add(b, "  c%d: {}\n", c);
     long ncities = (n + COR_MAX_COMMODITIES - 1) / COR_MAX_COMMODITIES;
-    sb_add(b, "nodes:\n");
+    tu_sb_add(b, "nodes:\n");
     for (long i = 0; i <= ncities; i++)
-        sb_add(b, "  n%ld: {}\n", i);
-    sb_add(b, "segments: [ { from: n0, to: n1, km: 1, speed_kmh: 1 } ]\ncities:\n");
+        tu_sb_add(b, "  n%ld: {}\n", i);
+    tu_sb_add(b, "segments: [ { from: n0, to: n1, km: 1, speed_kmh: 1 } ]\ncities:\n");
     for (long i = 0, k = 0; i < ncities; i++) {
-        sb_add(b, "  n%ld:\n", i + 1);
+        tu_sb_add(b, "  n%ld:\n", i + 1);
         for (int c = 0; c < COR_MAX_COMMODITIES && k < n; c++, k++)
-            sb_add(b, "    c%d: { capacity: 1 }\n", c);
+            tu_sb_add(b, "    c%d: { capacity: 1 }\n", c);
     }
 }
 
-static void gen_horizon(struct sb *b, long n)
+static void gen_horizon(struct tu_sb *b, long n)
 {
-    sb_add(b, "scenario: { name: cap, horizon_days: %ld }\ncommodities: { c: {} }\n" AB, n);
+    tu_sb_add(b, "scenario: { name: cap, horizon_days: %ld }\ncommodities: { c: {} }\n" AB, n);
 }
 
-static void gen_replications(struct sb *b, long n)
+static void gen_replications(struct tu_sb *b, long n)
 {
-    sb_add(b, "scenario: { name: cap, horizon_days: 1, replications: %ld }\n"
+    tu_sb_add(b, "scenario: { name: cap, horizon_days: 1, replications: %ld }\n"
               "commodities: { c: {} }\n" AB, n);
 }
 
-static void gen_scalar(struct sb *b, long n)
+static void gen_scalar(struct tu_sb *b, long n)
 {
-    sb_add(b, "scenario:\n  name: cap\n  horizon_days: 1\n  description: ");
+    tu_sb_add(b, "scenario:\n  name: cap\n  horizon_days: 1\n  description: ");
     for (long i = 0; i < n; i++)
-        sb_add(b, "d");
-    sb_add(b, "\ncommodities: { c: {} }\n" AB);
+        tu_sb_add(b, "d");
+    tu_sb_add(b, "\ncommodities: { c: {} }\n" AB);
 }
 
 /* n levels of nesting: the top mapping and `scenario` are two, the rest are
  * sequences in the description. No valid file nests that deep, so "at the
  * cap" means the only complaint is the description's type. */
-static void gen_depth(struct sb *b, long n)
+static void gen_depth(struct tu_sb *b, long n)
 {
-    sb_add(b, "scenario:\n  name: cap\n  horizon_days: 1\n  description: ");
+    tu_sb_add(b, "scenario:\n  name: cap\n  horizon_days: 1\n  description: ");
     for (long i = 2; i < n; i++)
-        sb_add(b, "[");
+        tu_sb_add(b, "[");
     for (long i = 2; i < n; i++)
-        sb_add(b, "]");
-    sb_add(b, "\ncommodities: { c: {} }\n" AB);
+        tu_sb_add(b, "]");
+    tu_sb_add(b, "\ncommodities: { c: {} }\n" AB);
 }
 
 /* Exactly n YAML nodes (every key, value and collection counts one): a
@@ -377,7 +349,7 @@ static void gen_depth(struct sb *b, long n)
  * (2 YAML nodes each) and at most one phase (5, plus 4 for `threats:
  * phases:`) to land on n. The counts are in the comments; if they were
  * wrong, the test at the cap or past it would fail. */
-static void gen_yaml_nodes(struct sb *b, long n)
+static void gen_yaml_nodes(struct tu_sb *b, long n)
 {
     const long R = COR_MAX_ROUTE;
     /* root 1; scenario: 1 + map 1 + 2 pairs 4 = 6; commodities: 4;
@@ -391,93 +363,93 @@ static void gen_yaml_nodes(struct sb *b, long n)
     long spare = (rest - (phases ? 9 : 0)) / 2;
     assert_true(flows <= COR_MAX_FLOWS && spare >= 0 && R + spare <= COR_MAX_NODES);
 
-    sb_add(b, "scenario: { name: cap, horizon_days: 1 }\ncommodities: { c: {} }\nnodes:\n");
+    tu_sb_add(b, "scenario: { name: cap, horizon_days: 1 }\ncommodities: { c: {} }\nnodes:\n");
     for (long i = 0; i < R; i++)
-        sb_add(b, i + 1 < R ? "  n%ld: {}\n" : "  n%ld: { kind: city }\n", i);
+        tu_sb_add(b, i + 1 < R ? "  n%ld: {}\n" : "  n%ld: { kind: city }\n", i);
     for (long i = 0; i < spare; i++)
-        sb_add(b, "  z%ld: {}\n", i);
-    sb_add(b, "segments:\n");
+        tu_sb_add(b, "  z%ld: {}\n", i);
+    tu_sb_add(b, "segments:\n");
     for (long i = 0; i + 1 < R; i++)
-        sb_add(b, "  - { from: n%ld, to: n%ld, km: 1, speed_kmh: 1 }\n", i, i + 1);
-    sb_add(b, "cities: { n%ld: { c: { capacity: 1 } } }\nflows:\n", R - 1);
+        tu_sb_add(b, "  - { from: n%ld, to: n%ld, km: 1, speed_kmh: 1 }\n", i, i + 1);
+    tu_sb_add(b, "cities: { n%ld: { c: { capacity: 1 } } }\nflows:\n", R - 1);
     for (long f = 0; f < flows; f++) {
-        sb_add(b, "  - { id: f%ld, commodity: c, trucks: 1, payload: 1, every_hours: 100,"
+        tu_sb_add(b, "  - { id: f%ld, commodity: c, trucks: 1, payload: 1, every_hours: 100,"
                   " route: [", f);
         for (long i = 0; i < R; i++)
-            sb_add(b, "%sn%ld", i ? "," : "", i);
-        sb_add(b, "] }\n");
+            tu_sb_add(b, "%sn%ld", i ? "," : "", i);
+        tu_sb_add(b, "] }\n");
     }
     if (phases)
-        sb_add(b, "threats:\n  phases:\n    - { from_day: 0, hazard_factor: 1 }\n");
+        tu_sb_add(b, "threats:\n  phases:\n    - { from_day: 0, hazard_factor: 1 }\n");
 }
 
 /* One flow with n alternates, each by its own middle node. */
-static void gen_alternates(struct sb *b, long n)
+static void gen_alternates(struct tu_sb *b, long n)
 {
-    sb_add(b, HDR "commodities: { c: {} }\nnodes:\n  a: {}\n  b: { kind: city }\n");
+    tu_sb_add(b, HDR "commodities: { c: {} }\nnodes:\n  a: {}\n  b: { kind: city }\n");
     for (long i = 0; i < n; i++)
-        sb_add(b, "  m%ld: {}\n", i);
-    sb_add(b, "segments:\n  - { from: a, to: b, km: 1, speed_kmh: 1 }\n");
+        tu_sb_add(b, "  m%ld: {}\n", i);
+    tu_sb_add(b, "segments:\n  - { from: a, to: b, km: 1, speed_kmh: 1 }\n");
     for (long i = 0; i < n; i++)
-        sb_add(b, "  - { from: a, to: m%ld, km: 1, speed_kmh: 1 }\n"
+        tu_sb_add(b, "  - { from: a, to: m%ld, km: 1, speed_kmh: 1 }\n"
                   "  - { from: m%ld, to: b, km: 1, speed_kmh: 1 }\n", i, i);
-    sb_add(b, "cities: { b: { c: { capacity: 1 } } }\nflows:\n"
+    tu_sb_add(b, "cities: { b: { c: { capacity: 1 } } }\nflows:\n"
               "  - { id: f, commodity: c, route: [a, b], trucks: 1, payload: 1,"
               " every_hours: 1,\n      alternates: [");
     for (long i = 0; i < n; i++)
-        sb_add(b, "%s[a, m%ld, b]", i ? ", " : "", i);
-    sb_add(b, "] }\n");
+        tu_sb_add(b, "%s[a, m%ld, b]", i ? ", " : "", i);
+    tu_sb_add(b, "] }\n");
 }
 
 /* The sanity bounds on counts: trucks per convoy, escort units, fleet. */
-static void gen_trucks(struct sb *b, long n)
+static void gen_trucks(struct tu_sb *b, long n)
 {
-    sb_add(b, HDR AB "commodities: { c: {} }\ncities: { b: { c: { capacity: 1 } } }\n"
+    tu_sb_add(b, HDR AB "commodities: { c: {} }\ncities: { b: { c: { capacity: 1 } } }\n"
                      "flows:\n  - { id: f, commodity: c, route: [a, b], trucks: %ld,"
                      " payload: 1, every_hours: 1 }\n", n);
 }
 
-static void gen_units(struct sb *b, long n)
+static void gen_units(struct tu_sb *b, long n)
 {
-    sb_add(b, HDR AB "commodities: { c: {} }\nescorts: { e: { units: %ld, from: a, to: b } }\n",
+    tu_sb_add(b, HDR AB "commodities: { c: {} }\nescorts: { e: { units: %ld, from: a, to: b } }\n",
            n);
 }
 
-static void gen_fleet(struct sb *b, long n)
+static void gen_fleet(struct tu_sb *b, long n)
 {
-    sb_add(b, HDR AB "commodities: { c: {} }\ncities: { b: { c: { capacity: 1 } } }\n"
+    tu_sb_add(b, HDR AB "commodities: { c: {} }\ncities: { b: { c: { capacity: 1 } } }\n"
                      "flows:\n  - { id: f, commodity: c, route: [a, b], trucks: 1,"
                      " payload: 1, every_hours: 1, fleet: %ld }\n", n);
 }
 
 /* An id of n bytes. */
-static void gen_id_length(struct sb *b, long n)
+static void gen_id_length(struct tu_sb *b, long n)
 {
-    sb_add(b, HDR "commodities: { c: {} }\nnodes: { a: {}, ");
+    tu_sb_add(b, HDR "commodities: { c: {} }\nnodes: { a: {}, ");
     for (long i = 0; i < n; i++)
-        sb_add(b, "x");
-    sb_add(b, ": {} }\nsegments: [ { from: a, to: ");
+        tu_sb_add(b, "x");
+    tu_sb_add(b, ": {} }\nsegments: [ { from: a, to: ");
     for (long i = 0; i < n; i++)
-        sb_add(b, "x");
-    sb_add(b, ", km: 1, speed_kmh: 1 } ]\n");
+        tu_sb_add(b, "x");
+    tu_sb_add(b, ", km: 1, speed_kmh: 1 } ]\n");
 }
 
 /* A valid file of exactly n bytes: a small scenario, then comment lines. */
-static void gen_file_size(struct sb *b, long n)
+static void gen_file_size(struct tu_sb *b, long n)
 {
-    sb_add(b, HDR "commodities: { c: {} }\n" AB);
+    tu_sb_add(b, HDR "commodities: { c: {} }\n" AB);
     while ((long)b->o + 81 <= n)
-        sb_add(b, "# %77s\n", "padding to the file-size cap");
-    sb_add(b, "#");
+        tu_sb_add(b, "# %77s\n", "padding to the file-size cap");
+    tu_sb_add(b, "#");
     while ((long)b->o + 1 < n)
-        sb_add(b, "-");
-    sb_add(b, "\n");
+        tu_sb_add(b, "-");
+    tu_sb_add(b, "\n");
     assert_int_equal((long)b->o, n);
 }
 
 struct cap_case {
     const char *name;
-    void (*gen)(struct sb *, long);
+    void (*gen)(struct tu_sb *, long);
     long cap;
     const char *over; /* the message for cap + 1 */
 };
@@ -521,8 +493,8 @@ static void write_file(const char *path, const char *text, size_t len)
 }
 
 /* Writes `b` to tmpdir/NAME and empties it; returns NAME. */
-static const char *save(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static const char *save(struct sb *b, const char *fmt, ...)
+static const char *save(struct tu_sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static const char *save(struct tu_sb *b, const char *fmt, ...)
 {
     static char name[256];
     va_list ap;
@@ -555,7 +527,7 @@ static void test_corpus_caps_at_and_over(void **state)
     int failures = 0;
     for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
         const struct cap_case *c = &caps[i];
-        struct sb b = {0};
+        struct tu_sb b = {0};
         c->gen(&b, c->cap);
         const char *at = save(&b, "%s-at-cap.yaml", c->name);
         char at_name[256];
@@ -625,8 +597,8 @@ static void test_corpus_override_cap(void **state)
  * the estimate is an exact integer): D + 2 * (24 * D * 2^k + 1) events. */
 static const char *gen_work(int days, int k, long reps)
 {
-    struct sb b = {0};
-    sb_add(&b, "scenario: { name: work, horizon_days: %d, replications: %ld }\n"
+    struct tu_sb b = {0};
+    tu_sb_add(&b, "scenario: { name: work, horizon_days: %d, replications: %ld }\n"
                "commodities: { c: {} }\n" AB "cities: { b: { c: { capacity: 1 } } }\n"
                "flows:\n  - { id: f, commodity: c, route: [a, b], trucks: 1, payload: 1,"
                " every_hours: %.17g }\n", days, reps, ldexp(1.0, -k));
@@ -706,8 +678,8 @@ static void test_corpus_work_caps(void **state)
 static void test_corpus_absurd_work_refused_fast(void **state)
 {
     (void)state;
-    struct sb b = {0};
-    sb_add(&b, "scenario: { name: absurd, horizon_days: 3650 }\n"
+    struct tu_sb b = {0};
+    tu_sb_add(&b, "scenario: { name: absurd, horizon_days: 3650 }\n"
                "commodities: { c: {} }\n" AB "cities: { b: { c: { capacity: 1 } } }\n"
                "flows:\n  - { id: f, commodity: c, route: [a, b], trucks: 1, payload: 1,"
                " every_hours: 0.000277 }\n");

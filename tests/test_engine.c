@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The model against closed forms (DESIGN §7): depletion day, ambush
- * probability, binomial losses, Erlang C escort waits, closure windows,
- * season travel times, balanced supply, deterrence, fleets.
+ * probability, binomial and beta losses, closure windows, season travel
+ * times, balanced supply, deterrence, fleets, dwell, flow windows, reorder
+ * points, rerouting. Escort waits against Erlang C are checked, more
+ * sharply than a unit test could, in tests/validation/validate_escort.c.
  *
  * Statistical checks use fixed seeds, so they are deterministic, and their
  * tolerances come from the sampling distribution of the estimate: a
  * binomial proportion within z = 4 standard errors (a false alarm rate of
- * about 6e-5 per check for a correct model), a mean within a 99.9 % Student
- * interval. */
+ * about 6e-5 per check for a correct model). */
 #include "testutil.h"
 
 #include <math.h>
@@ -164,57 +165,6 @@ static void test_engine_binomial_losses(void **state)
     cor_scenario_free(s);
 }
 
-/* Erlang C: probability that an arrival waits in an M/M/c queue with
- * offered load a = lambda / mu. */
-static double erlang_c(int c, double a)
-{
-    double term = 1.0, sum = 1.0; /* k = 0 */
-    for (int k = 1; k < c; k++) {
-        term *= a / k;
-        sum += term;
-    }
-    double top = term * a / c * c / (c - a); /* a^c / c! * c / (c - a) */
-    return top / (sum + top);
-}
-
-/* Poisson departures, near-zero escorted travel, exponential returns: the
- * escort pool is an M/M/c queue and the mean wait is C(c, a) / (c mu - lambda). */
-static void check_erlang(double lambda, double mu, int c)
-{
-    char y[2048];
-    snprintf(y, sizeof y,
-             "scenario: { name: erlang, horizon_days: 150, seed: 5, replications: 60 }\n"
-             "commodities: { fuel: {} }\n"
-             "nodes: { a: { kind: port }, b: { kind: city } }\n"
-             "segments: [ { from: a, to: b, km: 0.0001, speed_kmh: 1000 } ]\n"
-             "cities: { b: { fuel: { capacity: 1e15 } } }\n"
-             "flows:\n"
-             "  - { id: f, commodity: fuel, route: [a, b], trucks: 1, payload: 1,\n"
-             "      every_hours: { exponential: %.17g }, escort: e }\n"
-             "escorts: { e: { units: %d, from: a, to: b,\n"
-             "                return_hours: { exponential: %.17g } } }\n",
-             1.0 / lambda, c, 1.0 / mu);
-    struct cor_scenario *s = tu_load(y);
-    struct cor_results *r = tu_run(s, 60, 2);
-    double wq = erlang_c(c, lambda / mu) / (c * mu - lambda);
-    const struct cor_estimate *w = &r->corridor.escort_wait_hours;
-    /* The 95 % interval widened to 99.9 % (3.29 / 1.96), plus the bias of
-     * starting empty, bounded by the waits of the first few hours: about
-     * 1 % of 3600 hours. */
-    double half = (w->hi - w->mean) * 3.29 / 1.96 + 0.01 * wq;
-    tu_assert_near(w->mean, wq, half);
-    cor_results_free(r);
-    cor_scenario_free(s);
-}
-
-static void test_engine_escort_erlang_c(void **state)
-{
-    (void)state;
-    check_erlang(1.0, 0.5, 3);   /* rho = 0.67 */
-    check_erlang(0.5, 1.0, 1);   /* M/M/1, rho = 0.5 */
-    check_erlang(1.8, 0.2, 10);  /* heavy: rho = 0.9 */
-}
-
 /* A scheduled closure [5, 10) holds convoys at its entry node and releases
  * them, in one burst, the moment it reopens at t = 240 h. */
 static void test_engine_closure_window(void **state)
@@ -284,6 +234,14 @@ static struct cor_rep_result *trace_run(const struct cor_scenario *s,
     return out;
 }
 
+/* Frees what trace_run() made. */
+static void trace_done(struct cor_rep_result *out, struct cor_model *m)
+{
+    cor_rep_result_fini(out);
+    free(out);
+    cor_model_free(m);
+}
+
 /* Travel time is km / (speed x season factor at entry). */
 static void test_engine_season_speed(void **state)
 {
@@ -314,9 +272,7 @@ static void test_engine_season_speed(void **state)
         seen++;
     }
     assert_int_equal(seen, 6);
-    cor_rep_result_fini(out);
-    free(out);
-    cor_model_free(m);
+    trace_done(out, m);
     cor_scenario_free(s);
 }
 
@@ -401,9 +357,7 @@ static void test_engine_dwell_at_node(void **state)
             seen = true;
         }
     assert_true(seen);
-    cor_rep_result_fini(out);
-    free(out);
-    cor_model_free(m);
+    trace_done(out, m);
     cor_scenario_free(s);
 }
 
@@ -542,9 +496,7 @@ static void test_engine_reroute_on_closure(void **state)
         if (out->trace[i].kind == COR_TRACE_REROUTE && first < 0)
             first = out->trace[i].t;
     tu_assert_near(first, 60.0, 1e-12);
-    cor_rep_result_fini(out);
-    free(out);
-    cor_model_free(m);
+    trace_done(out, m);
     cor_scenario_free(s);
 }
 
@@ -613,9 +565,7 @@ static void test_engine_reroute_keeps_line_order(void **state)
     }
     assert_int_equal(out->convoys_rerouted, 0);
     assert_int_equal(entered, 16); /* departures at 0, 3, ..., 45 */
-    cor_rep_result_fini(out);
-    free(out);
-    cor_model_free(m);
+    trace_done(out, m);
     cor_scenario_free(s);
 }
 
@@ -652,9 +602,7 @@ static void test_engine_meeting_windows_leave_no_gap(void **state)
                 delivered = true;
             }
         assert_true(delivered);
-        cor_rep_result_fini(out);
-        free(out);
-        cor_model_free(m);
+        trace_done(out, m);
         cor_scenario_free(s);
     }
 }
@@ -668,7 +616,6 @@ int main(void)
         cmocka_unit_test(test_engine_rationing_arithmetic),
         cmocka_unit_test(test_engine_ambush_probability),
         cmocka_unit_test(test_engine_binomial_losses),
-        cmocka_unit_test(test_engine_escort_erlang_c),
         cmocka_unit_test(test_engine_closure_window),
         cmocka_unit_test(test_engine_balanced_supply),
         cmocka_unit_test(test_engine_season_speed),

@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "tu_files.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <locale.h>
@@ -182,42 +184,9 @@ struct fixture {
 
 static char *temp_dir(void)
 {
-    const char *base = getenv("TMPDIR");
     char path[512];
-    snprintf(path, sizeof path, "%s/cor-plot-XXXXXX", base && *base ? base : "/tmp");
-    assert_non_null(mkdtemp(path));
+    assert_int_equal(tu_tmpdir(path, sizeof path, "plot"), 0);
     return cor_strdup(path);
-}
-
-static char *join(const char *a, const char *b)
-{
-    size_t n = strlen(a) + strlen(b) + 2;
-    char *p = cor_malloc(n);
-    snprintf(p, n, "%s/%s", a, b);
-    return p;
-}
-
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        char *p = join(dir, e->d_name);
-        struct stat sb;
-        if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-            chmod(p, 0700);
-            remove_tree(p);
-        } else {
-            unlink(p);
-        }
-        free(p);
-    }
-    closedir(d);
-    rmdir(dir);
 }
 
 static int setup(void **state)
@@ -235,7 +204,7 @@ static int teardown(void **state)
     struct fixture *f = *state;
     cor_results_free(f->r);
     cor_scenario_free(f->s);
-    remove_tree(f->tmp);
+    tu_rmtree(f->tmp);
     free(f->tmp);
     free(f);
     return 0;
@@ -247,58 +216,10 @@ static const char *const FILES[] = {"fan-kayes-fuel.svg", "fan-segou-fuel.svg",
                                     "fan-segou-grain.svg", "shortage.svg"};
 #define NFILES (sizeof FILES / sizeof FILES[0])
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&buf, &len);
-    int c;
-    while ((c = getc(f)) != EOF)
-        putc(c, out);
-    fclose(f);
-    fclose(out);
-    return buf;
-}
-
-/* The names in dir, sorted and joined by spaces. */
-static char *list_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    char *names[64];
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        assert_true(n < 64);
-        names[n++] = cor_strdup(e->d_name);
-    }
-    closedir(d);
-    for (int i = 1; i < n; i++)
-        for (int j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-            char *t = names[j];
-            names[j] = names[j - 1];
-            names[j - 1] = t;
-        }
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&buf, &len);
-    for (int i = 0; i < n; i++) {
-        fprintf(out, "%s%s", i ? " " : "", names[i]);
-        free(names[i]);
-    }
-    fclose(out);
-    return buf;
-}
-
 /* Writes the plots of r into a new directory under tmp; returns its path. */
 static char *write_plots(const char *tmp, const char *name, const struct cor_results *r)
 {
-    char *dir = join(tmp, name);
+    char *dir = tu_join(tmp, name);
     struct cor_diag diag;
     cor_diag_init(&diag);
     enum cor_status st = cor_plot_write_dir(dir, r, &diag);
@@ -363,13 +284,13 @@ static void test_plot_writes_every_file(void **state)
 {
     struct fixture *f = *state;
     char *dir = write_plots(f->tmp, "out", f->r);
-    char *names = list_dir(dir);
+    char *names = tu_list_dir(dir);
     assert_string_equal(names, "fan-kayes-fuel.svg fan-segou-fuel.svg "
                                "fan-segou-grain.svg shortage.svg");
     free(names);
     for (size_t i = 0; i < NFILES; i++) {
-        char *path = join(dir, FILES[i]);
-        char *doc = slurp(path);
+        char *path = tu_join(dir, FILES[i]);
+        char *doc = tu_slurp(path);
         assert_non_null(doc);
         check_svg(FILES[i], doc);
         /* Readable like any file the user creates, not mkstemp's 0600. */
@@ -406,15 +327,15 @@ static void test_plot_writes_every_file(void **state)
         {"shortage.svg", "probability (%)"},
     };
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
-        char *path = join(dir, texts[i].file);
-        char *doc = slurp(path);
+        char *path = tu_join(dir, texts[i].file);
+        char *doc = tu_slurp(path);
         expect_text(texts[i].file, doc, texts[i].text);
         free(doc);
         free(path);
     }
     /* The closure is on Ségou's route only; the random one never shows. */
-    char *path = join(dir, "fan-kayes-fuel.svg");
-    char *doc = slurp(path);
+    char *path = tu_join(dir, "fan-kayes-fuel.svg");
+    char *doc = tu_slurp(path);
     assert_null(strstr(doc, "closed:"));
     free(doc);
     free(path);
@@ -426,8 +347,8 @@ static void test_plot_writes_every_file(void **state)
 static void expect_same_plots(const char *a, const char *b)
 {
     for (size_t i = 0; i < NFILES; i++) {
-        char *pa = join(a, FILES[i]), *pb = join(b, FILES[i]);
-        char *x = slurp(pa), *y = slurp(pb);
+        char *pa = tu_join(a, FILES[i]), *pb = tu_join(b, FILES[i]);
+        char *x = tu_slurp(pa), *y = tu_slurp(pb);
         assert_non_null(x);
         assert_non_null(y);
         if (strcmp(x, y) != 0)
@@ -486,7 +407,7 @@ static void test_plot_threads_do_not_mix(void **state)
     for (int i = 0; i < 3; i++) {
         char name[16];
         snprintf(name, sizeof name, "t%d", i);
-        jobs[i] = (struct thread_job){f->r, join(f->tmp, name), COR_EIO};
+        jobs[i] = (struct thread_job){f->r, tu_join(f->tmp, name), COR_EIO};
         assert_int_equal(pthread_create(&th[i], NULL, plot_thread, &jobs[i]), 0);
     }
     for (int i = 0; i < 3; i++) {
@@ -536,20 +457,20 @@ static void test_plot_degenerate_results(void **state)
     r->timeline[0].stock_p05 = NAN;
     r->timeline[1].p_short_by = NAN;
     char *dir = write_plots(f->tmp, "tiny", r);
-    char *path = join(dir, "shortage.svg");
-    char *doc = slurp(path);
+    char *path = tu_join(dir, "shortage.svg");
+    char *doc = tu_slurp(path);
     check_svg("shortage.svg", doc);
     expect_text("shortage.svg", doc, "and 6 more"); /* 25 stocks, 19 listed */
     expect_text("shortage.svg", doc, ">day<");
     free(doc);
     free(path);
-    path = join(dir, "fan-kayes-fuel.svg");
-    doc = slurp(path);
+    path = tu_join(dir, "fan-kayes-fuel.svg");
+    doc = tu_slurp(path);
     check_svg("fan-kayes-fuel.svg", doc);
     assert_null(strstr(doc, "1 day of demand")); /* no demand, no line */
     free(doc);
     free(path);
-    char *names = list_dir(dir);
+    char *names = tu_list_dir(dir);
     assert_non_null(strstr(names, "fan-town24-fuel.svg shortage.svg"));
     free(names);
     free(dir);
@@ -561,11 +482,11 @@ static void test_plot_degenerate_results(void **state)
 static void test_plot_dir_under_file_fails(void **state)
 {
     struct fixture *f = *state;
-    char *file = join(f->tmp, "plain");
+    char *file = tu_join(f->tmp, "plain");
     FILE *p = fopen(file, "w");
     assert_non_null(p);
     fclose(p);
-    char *dir = join(file, "out");
+    char *dir = tu_join(file, "out");
     struct cor_diag diag;
     cor_diag_init(&diag);
     assert_int_equal(cor_plot_write_dir(dir, f->r, &diag), COR_EIO);
@@ -583,9 +504,9 @@ static void test_plot_dir_under_file_fails(void **state)
 static void test_plot_unpublishable_file_fails(void **state)
 {
     struct fixture *f = *state;
-    char *dir = join(f->tmp, "out");
+    char *dir = tu_join(f->tmp, "out");
     assert_int_equal(mkdir(dir, 0777), 0);
-    char *blocker = join(dir, "fan-segou-grain.svg");
+    char *blocker = tu_join(dir, "fan-segou-grain.svg");
     assert_int_equal(mkdir(blocker, 0777), 0);
     struct cor_diag diag;
     cor_diag_init(&diag);
@@ -595,11 +516,11 @@ static void test_plot_unpublishable_file_fails(void **state)
     snprintf(want, sizeof want, "cannot write %s: %s", blocker, strerror(EISDIR));
     assert_string_equal(diag.entries[0].message, want);
     cor_diag_fini(&diag);
-    char *names = list_dir(dir);
+    char *names = tu_list_dir(dir);
     assert_string_equal(names, "fan-kayes-fuel.svg fan-segou-fuel.svg fan-segou-grain.svg");
     free(names);
-    char *path = join(dir, "fan-segou-fuel.svg");
-    char *doc = slurp(path);
+    char *path = tu_join(dir, "fan-segou-fuel.svg");
+    char *doc = tu_slurp(path);
     check_svg("fan-segou-fuel.svg", doc);
     free(doc);
     free(path);
@@ -613,7 +534,7 @@ static void test_plot_unwritable_dir_fails(void **state)
     struct fixture *f = *state;
     if (geteuid() == 0)
         skip();
-    char *dir = join(f->tmp, "ro");
+    char *dir = tu_join(f->tmp, "ro");
     assert_int_equal(mkdir(dir, 0500), 0);
     struct cor_diag diag;
     cor_diag_init(&diag);

@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "tu_files.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <locale.h>
@@ -250,17 +252,9 @@ static char *render(const struct cor_results *r, enum doc which)
 
 static char *read_file(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&buf, &len);
-    int c;
-    while ((c = getc(f)) != EOF)
-        putc(c, out);
-    fclose(f);
-    fclose(out);
-    return buf;
+    char *b = tu_slurp(path);
+    assert_non_null(b);
+    return b;
 }
 
 static size_t count_lines(const char *s)
@@ -325,74 +319,9 @@ static json_t *parse_summary(const struct cor_results *r)
 /* A fresh empty directory under the system's temporary directory. */
 static char *temp_dir(void)
 {
-    const char *base = getenv("TMPDIR");
     char path[512];
-    snprintf(path, sizeof path, "%s/cor-report-XXXXXX", base && *base ? base : "/tmp");
-    assert_non_null(mkdtemp(path));
+    assert_int_equal(tu_tmpdir(path, sizeof path, "report"), 0);
     return cor_strdup(path);
-}
-
-static char *join(const char *a, const char *b)
-{
-    size_t n = strlen(a) + strlen(b) + 2;
-    char *p = cor_malloc(n);
-    snprintf(p, n, "%s/%s", a, b);
-    return p;
-}
-
-/* The names in dir, sorted and joined by spaces ("." and ".." left out). */
-static char *list_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    char *names[16];
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        assert_true(n < 16);
-        names[n++] = cor_strdup(e->d_name);
-    }
-    closedir(d);
-    for (int i = 1; i < n; i++) /* insertion sort: a handful of names */
-        for (int j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-            char *t = names[j];
-            names[j] = names[j - 1];
-            names[j - 1] = t;
-        }
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&buf, &len);
-    for (int i = 0; i < n; i++) {
-        fprintf(out, "%s%s", i ? " " : "", names[i]);
-        free(names[i]);
-    }
-    fclose(out);
-    return buf;
-}
-
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        char *p = join(dir, e->d_name);
-        struct stat sb;
-        if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-            chmod(p, 0700);
-            remove_tree(p);
-        } else {
-            unlink(p);
-        }
-        free(p);
-    }
-    closedir(d);
-    rmdir(dir);
 }
 
 /* ---- results.c ------------------------------------------------------- */
@@ -840,14 +769,14 @@ static void test_report_write_dir_publishes_files(void **state)
 {
     struct fixture *f = *state;
     char *tmp = temp_dir();
-    char *dir = join(tmp, "out");
+    char *dir = tu_join(tmp, "out");
     struct cor_diag diag;
     cor_diag_init(&diag);
     /* Twice: the first creates the directory, the second replaces files. */
     for (int i = 0; i < 2; i++) {
         assert_int_equal(cor_report_write_dir(dir, f->r, &diag), COR_OK);
         assert_int_equal(cor_diag_count(&diag), 0);
-        char *names = list_dir(dir);
+        char *names = tu_list_dir(dir);
         /* With the plots of plot.h (tested in test_plot.c). */
         assert_string_equal(names, "events.csv fan-bamako-fuel.svg fan-bamako-grain.svg "
                                    "fan-kayes-fuel.svg shortage.svg summary.json "
@@ -861,7 +790,7 @@ static void test_report_write_dir_publishes_files(void **state)
                  {"timeline.csv", DOC_TIMELINE},
                  {"events.csv", DOC_EVENTS}};
     for (size_t i = 0; i < 3; i++) {
-        char *path = join(dir, files[i].name);
+        char *path = tu_join(dir, files[i].name);
         char *got = read_file(path);
         char *want = render(f->r, files[i].doc);
         assert_string_equal(got, want);
@@ -881,7 +810,7 @@ static void test_report_write_dir_publishes_files(void **state)
     assert_int_equal(cor_report_write_dir(slashed, f->r, &diag), COR_OK);
     free(slashed);
     cor_diag_fini(&diag);
-    remove_tree(tmp);
+    tu_rmtree(tmp);
     free(dir);
     free(tmp);
 }
@@ -890,14 +819,14 @@ static void test_report_write_dir_under_file_fails(void **state)
 {
     struct fixture *f = *state;
     char *tmp = temp_dir();
-    char *file = join(tmp, "plain");
+    char *file = tu_join(tmp, "plain");
     FILE *p = fopen(file, "w");
     assert_non_null(p);
     fclose(p);
 
     struct cor_diag diag;
     cor_diag_init(&diag);
-    char *dir = join(file, "out");
+    char *dir = tu_join(file, "out");
     assert_int_equal(cor_report_write_dir(dir, f->r, &diag), COR_EIO);
     assert_int_equal(cor_diag_count(&diag), 1);
     assert_non_null(strstr(diag.entries[0].message, dir));
@@ -914,10 +843,10 @@ static void test_report_write_dir_under_file_fails(void **state)
     assert_string_equal(diag.entries[0].message, want);
     cor_diag_fini(&diag);
 
-    char *names = list_dir(tmp);
+    char *names = tu_list_dir(tmp);
     assert_string_equal(names, "plain");
     free(names);
-    remove_tree(tmp);
+    tu_rmtree(tmp);
     free(dir);
     free(file);
     free(tmp);
@@ -929,7 +858,7 @@ static void test_report_write_dir_unwritable_fails(void **state)
     if (geteuid() == 0)
         skip(); /* permissions do not stop root */
     char *tmp = temp_dir();
-    char *dir = join(tmp, "ro");
+    char *dir = tu_join(tmp, "ro");
     assert_int_equal(mkdir(dir, 0500), 0);
     struct cor_diag diag;
     cor_diag_init(&diag);
@@ -939,7 +868,7 @@ static void test_report_write_dir_unwritable_fails(void **state)
     snprintf(want, sizeof want, "cannot write %s/summary.json: %s", dir, strerror(EACCES));
     assert_string_equal(diag.entries[0].message, want);
     cor_diag_fini(&diag);
-    remove_tree(tmp);
+    tu_rmtree(tmp);
     free(dir);
     free(tmp);
 }
@@ -960,7 +889,7 @@ static void test_report_publish_failure_keeps_old_file(void **state)
 {
     (void)state;
     char *tmp = temp_dir();
-    char *path = join(tmp, "data.csv");
+    char *path = tu_join(tmp, "data.csv");
     struct cor_diag diag;
     cor_diag_init(&diag);
     assert_int_equal(cor_outfile_publish(path, write_text, "old\n", &diag), COR_OK);
@@ -973,7 +902,7 @@ static void test_report_publish_failure_keeps_old_file(void **state)
     char *got = read_file(path);
     assert_string_equal(got, "old\n");
     free(got);
-    char *names = list_dir(tmp);
+    char *names = tu_list_dir(tmp);
     assert_string_equal(names, "data.csv"); /* no temporary file left */
     free(names);
 
@@ -985,7 +914,7 @@ static void test_report_publish_failure_keeps_old_file(void **state)
     free(bad);
 
     cor_diag_fini(&diag);
-    remove_tree(tmp);
+    tu_rmtree(tmp);
     free(path);
     free(tmp);
 }
@@ -1005,7 +934,7 @@ static void test_report_publish_file_size_limit(void **state)
      * stops mid-document. With SIGXFSZ ignored the write fails with EFBIG,
      * and the old file must survive whole, with no temporary left. */
     char *tmp = temp_dir();
-    char *path = join(tmp, "timeline.csv");
+    char *path = tu_join(tmp, "timeline.csv");
     struct cor_diag diag;
     cor_diag_init(&diag);
     assert_int_equal(cor_outfile_publish(path, write_text, "old\n", &diag), COR_OK);
@@ -1030,11 +959,11 @@ static void test_report_publish_file_size_limit(void **state)
     char *got = read_file(path);
     assert_string_equal(got, "old\n");
     free(got);
-    char *names = list_dir(tmp);
+    char *names = tu_list_dir(tmp);
     assert_string_equal(names, "timeline.csv");
     free(names);
     cor_diag_fini(&diag);
-    remove_tree(tmp);
+    tu_rmtree(tmp);
     free(path);
     free(tmp);
 }

@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "corridor/scenario.h"
 #include "scenario_yaml.h"
 
@@ -98,22 +100,6 @@ static char *read_all(const char *path)
     fclose(f);
     buf[n] = '\0';
     return buf;
-}
-
-static double seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* Time bounds catch quadratic behaviour, not slow machines; under valgrind
- * set COR_TEST_TIME_SCALE=30 or so. */
-static double time_bound(double native)
-{
-    const char *e = getenv("COR_TEST_TIME_SCALE");
-    double k = e ? atof(e) : 1.0;
-    return native * (k > 1.0 ? k : 1.0);
 }
 
 /* A small valid scenario to vary: two commodities, a chain a-b-c-d. */
@@ -711,31 +697,8 @@ static void test_scenario_file_errors(void **state)
     cor_diag_fini(&d);
 }
 
-/* A growing string, so that generated scenarios keep literal formats. */
-struct sb {
-    char *t;
-    size_t o, cap;
-};
-
-__attribute__((format(printf, 2, 3)))
-static void sb_add(struct sb *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    while (b->o + (size_t)n + 1 > b->cap) {
-        b->cap = b->cap ? 2 * b->cap : 4096;
-        b->t = realloc(b->t, b->cap);
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->t + b->o, b->cap - b->o, fmt, ap);
-    va_end(ap);
-    b->o += (size_t)n;
-}
-
 /* Loads b's text, frees it, and checks that the errors are exactly `want`. */
-static void expect_errors(struct sb *b, const char *want)
+static void expect_errors(struct tu_sb *b, const char *want)
 {
     assert_errors(b->t, NULL, 0, want);
     free(b->t);
@@ -748,20 +711,20 @@ static void expect_errors(struct sb *b, const char *want)
 static void test_scenario_caps(void **state)
 {
     (void)state;
-    struct sb b = {0};
-    sb_add(&b, "scenario: { name: x, horizon_days: 1 }\n" AB "commodities:\n");
+    struct tu_sb b = {0};
+    tu_sb_add(&b, "scenario: { name: x, horizon_days: 1 }\n" AB "commodities:\n");
     for (int i = 0; i <= COR_MAX_COMMODITIES; i++)
-        sb_add(&b, "  c%d: {}\n", i);
+        tu_sb_add(&b, "  c%d: {}\n", i);
     expect_errors(&b, "t.yaml:37:3: error: too many commodities (cap 32)\n");
 
-    sb_add(&b, HDR "segments: [{from: n0, to: n1, km: 1, speed_kmh: 1}]\nnodes:\n");
+    tu_sb_add(&b, HDR "segments: [{from: n0, to: n1, km: 1, speed_kmh: 1}]\nnodes:\n");
     for (int i = 0; i <= COR_MAX_NODES; i++)
-        sb_add(&b, "  n%d: {}\n", i);
+        tu_sb_add(&b, "  n%d: {}\n", i);
     expect_errors(&b, "t.yaml:1005:3: error: too many nodes (cap 1000)\n");
 
-    sb_add(&b, HDR "nodes: { a: {}, b: {} }\nsegments:\n");
+    tu_sb_add(&b, HDR "nodes: { a: {}, b: {} }\nsegments:\n");
     for (int i = 0; i <= COR_MAX_SEGMENTS; i++)
-        sb_add(&b, "  - { id: s%d, from: a, to: b, km: 1, speed_kmh: 1 }\n", i);
+        tu_sb_add(&b, "  - { id: s%d, from: a, to: b, km: 1, speed_kmh: 1 }\n", i);
     /* The cap error, and the pair check on the 3,999 kept after the first. */
     char *out;
     assert_null(load_text(b.t, NULL, 0, &out));
@@ -770,60 +733,60 @@ static void test_scenario_caps(void **state)
     free(b.t);
     memset(&b, 0, sizeof b);
 
-    sb_add(&b, HDR AB "cities: { b: { c: { capacity: 1 } } }\nflows:\n");
+    tu_sb_add(&b, HDR AB "cities: { b: { c: { capacity: 1 } } }\nflows:\n");
     for (int i = 0; i <= COR_MAX_FLOWS; i++)
-        sb_add(&b, "  - { id: f%d, commodity: c, route: [a, b], trucks: 1, payload: 1,"
+        tu_sb_add(&b, "  - { id: f%d, commodity: c, route: [a, b], trucks: 1, payload: 1,"
                    " every_hours: 1 }\n", i);
     expect_errors(&b, "t.yaml:1007:5: error: too many flows (cap 1000)\n");
 
-    sb_add(&b, HDR AB "escorts:\n");
+    tu_sb_add(&b, HDR AB "escorts:\n");
     for (int i = 0; i <= COR_MAX_ESCORTS; i++)
-        sb_add(&b, "  e%d: { units: 1, from: a, to: b }\n", i);
+        tu_sb_add(&b, "  e%d: { units: 1, from: a, to: b }\n", i);
     expect_errors(&b, "t.yaml:262:3: error: too many escorts (cap 256)\n");
 
-    sb_add(&b, HDR AB "threats:\n  phases:\n");
+    tu_sb_add(&b, HDR AB "threats:\n  phases:\n");
     for (int i = 0; i <= COR_MAX_PHASES; i++)
-        sb_add(&b, "    - { from_day: %d, hazard_factor: 1 }\n", i);
+        tu_sb_add(&b, "    - { from_day: %d, hazard_factor: 1 }\n", i);
     expect_errors(&b, "t.yaml:1007:7: error: too many phases (cap 1000)\n");
 
-    sb_add(&b, HDR AB "threats:\n  closures:\n");
+    tu_sb_add(&b, HDR AB "threats:\n  closures:\n");
     for (int i = 0; i <= COR_MAX_CLOSURES; i++)
-        sb_add(&b, "    - { segment: a-b, from_day: %d, to_day: %d }\n", i, i + 1);
+        tu_sb_add(&b, "    - { segment: a-b, from_day: %d, to_day: %d }\n", i, i + 1);
     expect_errors(&b, "t.yaml:1007:7: error: too many closures (cap 1000)\n");
 
-    sb_add(&b, HDR AB "threats:\n  seasons:\n");
+    tu_sb_add(&b, HDR AB "threats:\n  seasons:\n");
     for (int i = 0; i <= COR_MAX_SEASONS; i++)
-        sb_add(&b, "    - { from_day: %d, to_day: %d }\n", i, i + 1);
+        tu_sb_add(&b, "    - { from_day: %d, to_day: %d }\n", i, i + 1);
     expect_errors(&b, "t.yaml:107:7: error: too many seasons (cap 100)\n");
 
     /* 33 cities x 8 commodities = 264 stocks; the 257th is refused. */
-    sb_add(&b, "scenario: { name: x, horizon_days: 1 }\ncommodities: { c0: {}, c1: {},"
+    tu_sb_add(&b, "scenario: { name: x, horizon_days: 1 }\ncommodities: { c0: {}, c1: {},"
                " c2: {}, c3: {}, c4: {}, c5: {}, c6: {}, c7: {} }\n"
                "segments: [{from: n0, to: n1, km: 1, speed_kmh: 1}]\nnodes:\n");
     for (int i = 0; i < 33; i++)
-        sb_add(&b, "  n%d: {}\n", i);
-    sb_add(&b, "cities:\n");
+        tu_sb_add(&b, "  n%d: {}\n", i);
+    tu_sb_add(&b, "cities:\n");
     for (int i = 0; i < 33; i++) {
-        sb_add(&b, "  n%d: {", i);
+        tu_sb_add(&b, "  n%d: {", i);
         for (int c = 0; c < 8; c++)
-            sb_add(&b, "%s c%d: { capacity: 1 }", c ? "," : "", c);
-        sb_add(&b, " }\n");
+            tu_sb_add(&b, "%s c%d: { capacity: 1 }", c ? "," : "", c);
+        tu_sb_add(&b, " }\n");
     }
     expect_errors(&b, "t.yaml:71:10: error: too many city stocks (cap 256 city-commodity "
                       "pairs)\n");
 
     /* A route of 257 nodes. */
-    sb_add(&b, HDR "nodes:\n");
+    tu_sb_add(&b, HDR "nodes:\n");
     for (int i = 0; i <= COR_MAX_ROUTE; i++)
-        sb_add(&b, "  n%d: {}\n", i);
-    sb_add(&b, "segments:\n");
+        tu_sb_add(&b, "  n%d: {}\n", i);
+    tu_sb_add(&b, "segments:\n");
     for (int i = 0; i < COR_MAX_ROUTE; i++)
-        sb_add(&b, "  - { from: n%d, to: n%d, km: 1, speed_kmh: 1 }\n", i, i + 1);
-    sb_add(&b, "cities: { n%d: { c: { capacity: 1 } } }\nflows:\n  - { id: f, commodity: c,"
+        tu_sb_add(&b, "  - { from: n%d, to: n%d, km: 1, speed_kmh: 1 }\n", i, i + 1);
+    tu_sb_add(&b, "cities: { n%d: { c: { capacity: 1 } } }\nflows:\n  - { id: f, commodity: c,"
                " trucks: 1, payload: 1, every_hours: 1,\n      route: [", COR_MAX_ROUTE);
     for (int i = 0; i <= COR_MAX_ROUTE; i++)
-        sb_add(&b, "%sn%d", i ? ", " : "", i);
-    sb_add(&b, "] }\n");
+        tu_sb_add(&b, "%sn%d", i ? ", " : "", i);
+    tu_sb_add(&b, "] }\n");
     expect_errors(&b, "t.yaml:521:1441: error: 'route' is too long (cap 256 nodes)\n");
 }
 
@@ -831,19 +794,19 @@ static void test_scenario_caps(void **state)
 static void test_scenario_long_route_loads(void **state)
 {
     (void)state;
-    struct sb b = {0};
-    sb_add(&b, HDR "nodes:\n");
+    struct tu_sb b = {0};
+    tu_sb_add(&b, HDR "nodes:\n");
     for (int i = 0; i < COR_MAX_ROUTE; i++)
-        sb_add(&b, "  n%d: {}\n", i);
-    sb_add(&b, "segments:\n");
+        tu_sb_add(&b, "  n%d: {}\n", i);
+    tu_sb_add(&b, "segments:\n");
     /* Written backwards (n1 to n0), used forwards. */
     for (int i = 0; i + 1 < COR_MAX_ROUTE; i++)
-        sb_add(&b, "  - { from: n%d, to: n%d, km: 2, speed_kmh: 1 }\n", i + 1, i);
-    sb_add(&b, "cities: { n%d: { c: { capacity: 1 } } }\nflows:\n  - { id: f, commodity: c,"
+        tu_sb_add(&b, "  - { from: n%d, to: n%d, km: 2, speed_kmh: 1 }\n", i + 1, i);
+    tu_sb_add(&b, "cities: { n%d: { c: { capacity: 1 } } }\nflows:\n  - { id: f, commodity: c,"
                " trucks: 1, payload: 1, every_hours: 1, route: [", COR_MAX_ROUTE - 1);
     for (int i = 0; i < COR_MAX_ROUTE; i++)
-        sb_add(&b, "%sn%d", i ? ", " : "", i);
-    sb_add(&b, "] }\n");
+        tu_sb_add(&b, "%sn%d", i ? ", " : "", i);
+    tu_sb_add(&b, "] }\n");
     char *out;
     struct cor_scenario *s = load_text(b.t, NULL, 0, &out);
     assert_string_equal(out, "");
@@ -903,15 +866,15 @@ static void test_scenario_hostile_inputs(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         struct cor_diag d;
         cor_diag_init(&d);
-        double t0 = seconds();
+        double t0 = tu_now();
         struct cor_scenario *s = cor_scenario_load_buffer("t.yaml", cases[i].buf,
                                                           cases[i].len, NULL, 0, &d);
-        double dt = seconds() - t0;
+        double dt = tu_now() - t0;
         char *out = print_diag(&d);
         assert_null(s);
         if (!strstr(out, cases[i].needle))
             fail_msg("case %zu: expected '%s' in:\n%.500s", i, cases[i].needle, out);
-        if (dt > time_bound(2.0))
+        if (dt > tu_time_bound(2.0))
             fail_msg("case %zu took %.2f s", i, dt);
         free(out);
         cor_diag_fini(&d);

@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "corridor/scenario.h"
 #include "yaml_tree.h"
 
@@ -44,22 +46,6 @@ static void assert_rejected(const char *text, const char *expected)
     assert_null(root);
     assert_string_equal(out, expected);
     free(out);
-}
-
-static double seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* Time bounds catch quadratic behaviour, not slow machines; under valgrind
- * set COR_TEST_TIME_SCALE=30 or so. */
-static double time_bound(double native)
-{
-    const char *e = getenv("COR_TEST_TIME_SCALE");
-    double k = e ? atof(e) : 1.0;
-    return native * (k > 1.0 ? k : 1.0);
 }
 
 static void test_yaml_tree_positions(void **state)
@@ -355,13 +341,13 @@ static void test_yaml_tree_deep_flow_is_fast(void **state)
     size_t n = 400 * 1024;
     char *t = malloc(n);
     memset(t, '[', n);
-    double t0 = seconds();
+    double t0 = tu_now();
     char *out;
     struct cor_ynode *root = parse_n(t, n, &out);
-    double dt = seconds() - t0;
+    double dt = tu_now() - t0;
     assert_null(root);
     assert_string_equal(out, "t.yaml:1:25: error: nesting is too deep (cap 24 levels)\n");
-    assert_true(dt < time_bound(1.0));
+    assert_true(dt < tu_time_bound(1.0));
     free(out);
     free(t);
 }
@@ -446,9 +432,9 @@ static void test_yaml_tree_nul_bytes(void **state)
     size_t n = 1 << 16;
     char *t = calloc(n, 1);
     char *out;
-    double t0 = seconds();
+    double t0 = tu_now();
     struct cor_ynode *root = parse_n(t, n, &out);
-    assert_true(seconds() - t0 < time_bound(1.0));
+    assert_true(tu_now() - t0 < tu_time_bound(1.0));
     assert_null(root);
     assert_string_equal(out, "t.yaml:1:1: error: invalid input: control characters are "
                              "not allowed (got byte 0x00)\n");
@@ -463,7 +449,7 @@ static void test_yaml_tree_random_input(void **state)
     (void)state;
     static const char alphabet[] = "[]{}:,-?&*!|>'\"#%@` \n\t.0123456789abcxyz<~";
     uint64_t x = 0x9E3779B97F4A7C15ULL;
-    double t0 = seconds();
+    double t0 = tu_now();
     for (int round = 0; round < 3000; round++) {
         size_t n = (size_t)(round % 300) + 1;
         char *t = malloc(n);
@@ -483,7 +469,7 @@ static void test_yaml_tree_random_input(void **state)
         cor_diag_fini(&d);
         free(t);
     }
-    assert_true(seconds() - t0 < time_bound(20.0));
+    assert_true(tu_now() - t0 < tu_time_bound(20.0));
 }
 
 static void test_yaml_tree_new_scalar_and_add(void **state)

@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "testutil.h"
+#include "tu_files.h"
 
 struct tu_outcome {
     int status;      /* exit status, or 128 + signal */
@@ -40,30 +40,6 @@ struct tu_spawn {
     double signal_after;
     const char *setpriv_user; /* run as this uid and gid through setpriv */
 };
-
-/* The whole file, NUL-terminated, or NULL if it cannot be read. The
- * caller frees it. */
-static inline char *tu_slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)(n > 0 ? n : 0) + 1);
-    size_t got = n > 0 ? fread(b, 1, (size_t)n, f) : 0;
-    b[got] = '\0';
-    fclose(f);
-    return b;
-}
-
-static inline double tu_now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 static inline void tu_sleep(double s)
 {
@@ -174,21 +150,6 @@ static inline void tu_outcome_free(struct tu_outcome *o)
     free(o->out);
     free(o->err);
     o->out = o->err = NULL;
-}
-
-/* A fresh directory /tmp/corridor-TAG-XXXXXX in buf; 0 on success. */
-static inline int tu_tmpdir(char *buf, size_t n, const char *tag)
-{
-    snprintf(buf, n, "/tmp/corridor-%s-XXXXXX", tag);
-    return mkdtemp(buf) ? 0 : -1;
-}
-
-/* Removes the directory and everything in it; 0 on success. */
-static inline int tu_rmtree(const char *dir)
-{
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
 }
 
 #endif

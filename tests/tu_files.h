@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Files and directories for tests: temporary directories, reading whole
+ * files, listing and removing trees. Header-only, like testutil.h. */
+#ifndef COR_TU_FILES_H
+#define COR_TU_FILES_H
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+/* The whole file, NUL-terminated, or NULL if it cannot be read. The
+ * caller frees it. */
+static inline char *tu_slurp(const char *path)
+{
+    /* Sized first, so that a device (/dev/full reads endless zeros) reads
+     * as the empty file it stands for. */
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)(n > 0 ? n : 0) + 1);
+    size_t got = n > 0 ? fread(b, 1, (size_t)n, f) : 0;
+    b[got] = '\0';
+    fclose(f);
+    return b;
+}
+
+/* A/B, freshly allocated. */
+static inline char *tu_join(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 2;
+    char *p = malloc(n);
+    snprintf(p, n, "%s/%s", a, b);
+    return p;
+}
+
+/* A fresh directory $TMPDIR/corridor-TAG-XXXXXX (TMPDIR defaults to /tmp)
+ * in buf; 0 on success. */
+static inline int tu_tmpdir(char *buf, size_t n, const char *tag)
+{
+    const char *base = getenv("TMPDIR");
+    snprintf(buf, n, "%s/corridor-%s-XXXXXX", base && *base ? base : "/tmp", tag);
+    return mkdtemp(buf) ? 0 : -1;
+}
+
+/* Removes the tree at dir, making read-only directories writable first
+ * (tests make some); 0 on success. */
+static inline int tu_rmtree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return unlink(dir) == 0 || errno == ENOENT ? 0 : -1;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char *p = tu_join(dir, e->d_name);
+        struct stat sb;
+        if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            chmod(p, 0700);
+            tu_rmtree(p);
+        } else {
+            unlink(p);
+        }
+        free(p);
+    }
+    closedir(d);
+    return rmdir(dir);
+}
+
+/* The names in dir, sorted and joined by spaces ("." and ".." left out).
+ * The caller frees it. */
+static inline char *tu_list_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    char *names[256];
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        assert_true(n < 256);
+        names[n++] = strdup(e->d_name);
+    }
+    closedir(d);
+    tu_sort_strings(names, n);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    for (int i = 0; i < n; i++) {
+        fprintf(out, "%s%s", i ? " " : "", names[i]);
+        free(names[i]);
+    }
+    fclose(out);
+    return buf;
+}
+
+#endif
