@@ -1070,7 +1070,11 @@ static inline bool cur_pop(struct cor_eventq *q, struct ev *out)
     struct cor_event e;
     if (!__real_cor_eventq_pop(q, &e))
         return false;
-    *out = (struct ev){e.t, e.order, e.kind, e.arg};
+    /* Back to the common record's order word: class, then sequence (the
+     * queue packs kind and argument below the sequence). */
+    uint64_t seq = (e.order >> (COR_EVENT_KIND_BITS + COR_EVENT_ARG_BITS)) &
+                   (COR_EVENT_SEQ_LIMIT - 1);
+    *out = (struct ev){e.t, (e.order & (7ULL << 61)) | seq, e.kind, e.arg};
     return true;
 }
 

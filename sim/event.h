@@ -28,16 +28,36 @@ enum cor_event_class {
     COR_CLASS_DAY_END = 4
 };
 
+/* An event is one 16-byte key: the time's bit pattern, then the order word
+ * (from the top) class (3 bits), sequence (28), kind (4), argument (29).
+ * Sequences are unique among queued events, so kind and argument never
+ * decide an order; they ride in the key so that the heap moves 16 bytes,
+ * not 24. When the sequence would overflow, the queued events are
+ * renumbered in their order (see cor_eventq_push), which no real run
+ * reaches: it takes 2^28 events in one replication. */
+#define COR_EVENT_SEQ_BITS 28
+#define COR_EVENT_KIND_BITS 4
+#define COR_EVENT_ARG_BITS 29
+#define COR_EVENT_SEQ_LIMIT ((uint64_t)1 << COR_EVENT_SEQ_BITS)
+#define COR_EVENT_ARG_LIMIT ((uint32_t)1 << COR_EVENT_ARG_BITS)
+
+struct cor_event_key {
+    uint64_t time;    /* bit pattern of a non-negative double */
+    uint64_t order;
+};
+
+/* What pop hands back. */
 struct cor_event {
     double t;
-    uint64_t order;   /* class in the top 3 bits, then insertion sequence */
+    uint64_t order;   /* class, sequence, kind, argument as above */
     uint32_t kind;
     uint32_t arg;
 };
 
 struct cor_eventq {
-    struct cor_event *heap;
-    size_t n, cap;
+    struct cor_event_key *heap; /* cap slots; [n, cap) hold the all-ones key */
+    size_t n, cap;      /* n counts a held root */
+    bool held;          /* the root was popped; the next push replaces it */
     uint64_t seq;
 };
 
@@ -45,6 +65,7 @@ void cor_eventq_init(struct cor_eventq *q);
 void cor_eventq_fini(struct cor_eventq *q);
 /* Empties the queue and restarts the sequence; keeps the memory. */
 void cor_eventq_clear(struct cor_eventq *q);
+/* Queues an event at time t >= 0; kind < 2^4, arg < 2^29. */
 void cor_eventq_push(struct cor_eventq *q, double t, enum cor_event_class cls,
                      uint32_t kind, uint32_t arg);
 /* Removes the earliest event into *e; false when the queue is empty. */
@@ -52,7 +73,7 @@ bool cor_eventq_pop(struct cor_eventq *q, struct cor_event *e);
 
 static inline size_t cor_eventq_count(const struct cor_eventq *q)
 {
-    return q->n;
+    return q->n - q->held;
 }
 
 #endif

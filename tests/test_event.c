@@ -25,37 +25,113 @@ static void test_event_orders_by_time_class_sequence(void **state)
     cor_eventq_fini(&q);
 }
 
-/* Random pushes interleaved with pops come out in non-decreasing order,
- * and equal keys in insertion order. */
-static void test_event_heap_property_random(void **state)
+/* Random pushes interleaved with pops, checked against a plain list: every
+ * pop must return the earliest of the queued events by (time, class,
+ * insertion order). Times only move forward, as in a simulation, and many
+ * share a time, so ties are exercised; pushing right after a pop exercises
+ * the queue's replacement of the root it still holds. first_seq puts the
+ * sequence counter anywhere, so that its renumbering can be reached. */
+static void check_random_against_list(uint64_t first_seq)
+{
+    struct cor_eventq q;
+    cor_eventq_init(&q);
+    q.seq = first_seq;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    enum { ROUNDS = 20000 };
+    struct item {
+        double t;
+        unsigned cls, id;
+        bool queued;
+    } *items = calloc(ROUNDS, sizeof *items);
+    assert_non_null(items);
+    double now = 0;
+    unsigned pushed = 0, popped = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+        if (gsl_rng_uniform(r) < 0.6 || cor_eventq_count(&q) == 0) {
+            double t = now + (double)gsl_rng_uniform_int(r, 4);
+            unsigned cls = (unsigned)gsl_rng_uniform_int(r, 5);
+            items[pushed] = (struct item){t, cls, pushed, true};
+            cor_eventq_push(&q, t, (enum cor_event_class)cls, cls, pushed);
+            pushed++;
+        } else {
+            int want = -1;
+            for (unsigned i = 0; i < pushed; i++) {
+                if (!items[i].queued)
+                    continue;
+                if (want < 0 || items[i].t < items[want].t ||
+                    (items[i].t == items[want].t && items[i].cls < items[want].cls))
+                    want = (int)i; /* ids rise with i: ties keep the first */
+            }
+            struct cor_event e;
+            assert_true(cor_eventq_pop(&q, &e));
+            assert_int_equal(e.arg, (unsigned)want);
+            assert_int_equal(e.kind, items[want].cls);
+            assert_true(e.t == items[want].t);
+            items[want].queued = false;
+            now = e.t;
+            popped++;
+        }
+        assert_int_equal(pushed - popped, cor_eventq_count(&q));
+    }
+    cor_eventq_clear(&q);
+    assert_int_equal(cor_eventq_count(&q), 0);
+    struct cor_event e;
+    assert_false(cor_eventq_pop(&q, &e));
+    free(items);
+    gsl_rng_free(r);
+    cor_eventq_fini(&q);
+}
+
+static void test_event_random_against_list(void **state)
+{
+    (void)state;
+    check_random_against_list(0);
+}
+
+/* The 28-bit sequence runs out after 2^28 pushes in one replication; the
+ * queue then renumbers what it holds, and nothing about the order changes. */
+static void test_event_sequence_renumbered(void **state)
+{
+    (void)state;
+    check_random_against_list(COR_EVENT_SEQ_LIMIT - 300);
+}
+
+/* -0.0 and +0.0 are the same instant: their tie falls to class and order. */
+static void test_event_negative_zero(void **state)
 {
     (void)state;
     struct cor_eventq q;
     cor_eventq_init(&q);
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
-    double last_t = -1;
-    uint64_t last_order = 0;
-    unsigned pushed = 0, popped = 0;
-    for (int round = 0; round < 20000; round++) {
-        if (gsl_rng_uniform(r) < 0.6 || cor_eventq_count(&q) == 0) {
-            /* Times only move forward, as in a simulation; many pushes
-             * share a time, so ties are exercised. */
-            double t = (last_t < 0 ? 0 : last_t) + 1.0 + (double)gsl_rng_uniform_int(r, 3);
-            cor_eventq_push(&q, t, (enum cor_event_class)gsl_rng_uniform_int(r, 4), 0,
-                            pushed++);
-        } else {
-            struct cor_event e;
-            assert_true(cor_eventq_pop(&q, &e));
-            assert_true(e.t > last_t || (e.t == last_t && e.order > last_order));
-            last_t = e.t;
-            last_order = e.order;
-            popped++;
-        }
+    cor_eventq_push(&q, 0.0, COR_CLASS_DEPARTURE, 0, 1);
+    cor_eventq_push(&q, -0.0, COR_CLASS_ARRIVAL, 0, 2);
+    cor_eventq_push(&q, 0.0, COR_CLASS_ARRIVAL, 0, 3);
+    cor_eventq_push(&q, 1e-300, COR_CLASS_CLOSURE, 0, 4);
+    unsigned want[] = {2, 3, 1, 4};
+    struct cor_event e;
+    for (int i = 0; i < 4; i++) {
+        assert_true(cor_eventq_pop(&q, &e));
+        assert_int_equal(e.arg, want[i]);
     }
-    assert_int_equal(pushed - popped, cor_eventq_count(&q));
-    cor_eventq_clear(&q);
-    assert_int_equal(cor_eventq_count(&q), 0);
-    gsl_rng_free(r);
+    cor_eventq_fini(&q);
+}
+
+/* Kind and argument ride in the key: their full ranges come back intact. */
+static void test_event_kind_and_arg_ranges(void **state)
+{
+    (void)state;
+    struct cor_eventq q;
+    cor_eventq_init(&q);
+    cor_eventq_push(&q, 2.0, COR_CLASS_DAY_END, (1u << COR_EVENT_KIND_BITS) - 1,
+                    COR_EVENT_ARG_LIMIT - 1);
+    cor_eventq_push(&q, 1.0, COR_CLASS_DAY_END, 0, 0);
+    struct cor_event e;
+    assert_true(cor_eventq_pop(&q, &e));
+    assert_int_equal(e.kind, 0);
+    assert_int_equal(e.arg, 0);
+    assert_true(cor_eventq_pop(&q, &e));
+    assert_int_equal(e.kind, (1u << COR_EVENT_KIND_BITS) - 1);
+    assert_int_equal(e.arg, COR_EVENT_ARG_LIMIT - 1);
+    assert_true(e.t == 2.0);
     cor_eventq_fini(&q);
 }
 
@@ -63,7 +139,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_event_orders_by_time_class_sequence),
-        cmocka_unit_test(test_event_heap_property_random),
+        cmocka_unit_test(test_event_random_against_list),
+        cmocka_unit_test(test_event_sequence_renumbered),
+        cmocka_unit_test(test_event_negative_zero),
+        cmocka_unit_test(test_event_kind_and_arg_ranges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
