@@ -69,6 +69,7 @@ struct convoy {
     int flow;
     int route;          /* index into the flow's routes */
     int leg;            /* next leg to enter, or the leg being travelled */
+    int leg0;           /* its route's first leg in the per-leg tables */
     int trucks;
     int next;           /* queue or free-list link, -1 at the end */
     double wait_start;  /* when it joined an escort queue */
@@ -93,9 +94,14 @@ struct cor_engine {
     size_t cap_convoys;        /* pool size; every slot free or in use */
     int free_head;
     long next_serial;
+    /* The step functions (season speed, phase hazard) are constant until
+     * epoch_end; their values, and the ambush probability of every route
+     * leg at the current phase, unescorted [2i] and escorted [2i + 1], are
+     * refreshed only when an event reaches it. */
+    double epoch_end;
+    double speed_now, hazard_now;
+    double *leg_p;
     /* per segment */
-    double *ambush_rate;       /* the last rate seen at entry, and its */
-    double *ambush_p;          /* probability: phases change rarely */
     int *closed;               /* active closures */
     double *closed_since;      /* when the count last rose from 0 */
     struct fifo *seg_wait;
@@ -199,6 +205,15 @@ struct cor_model *cor_model_new(const struct cor_scenario *sc, int days)
     m->sc = sc;
     m->days = days;
     m->t_end = 24.0 * days;
+    m->route_legs = cor_calloc((size_t)sc->nflows + 1, sizeof *m->route_legs);
+    for (int f = 0; f < sc->nflows; f++) {
+        const struct cor_flow *fl = &sc->flows[f];
+        m->route_legs[f] = cor_calloc((size_t)fl->nroutes, sizeof **m->route_legs);
+        for (int r = 0; r < fl->nroutes; r++) {
+            m->route_legs[f][r] = m->nlegs;
+            m->nlegs += fl->routes[r].nnodes - 1;
+        }
+    }
     season_steps(&m->speed, sc, 0);
     season_steps(&m->closure_rate, sc, 1);
     phase_steps(&m->hazard, sc);
@@ -218,6 +233,9 @@ void cor_model_free(struct cor_model *m)
     steps_free(&m->speed);
     steps_free(&m->closure_rate);
     steps_free(&m->hazard);
+    for (int f = 0; f < m->sc->nflows; f++)
+        free(m->route_legs[f]);
+    free(m->route_legs);
     free(m);
 }
 
@@ -284,10 +302,7 @@ struct cor_engine *cor_engine_new(const struct cor_model *m)
     cor_rng_init(&e->rng, sc->nflows, sc->nclosures);
     size_t ns = (size_t)sc->nsegments + 1, ne = (size_t)sc->nescorts + 1;
     size_t nf = (size_t)sc->nflows + 1, nk = (size_t)sc->nstocks + 1;
-    e->ambush_rate = cor_malloc(ns * sizeof *e->ambush_rate);
-    e->ambush_p = cor_malloc(ns * sizeof *e->ambush_p);
-    for (size_t i = 0; i < ns; i++)
-        e->ambush_rate[i] = -1.0; /* no rate is negative: a miss */
+    e->leg_p = cor_calloc(2 * (size_t)m->nlegs + 1, sizeof *e->leg_p);
     e->closed = cor_calloc(ns, sizeof *e->closed);
     e->closed_since = cor_calloc(ns, sizeof *e->closed_since);
     e->seg_wait = cor_calloc(ns, sizeof *e->seg_wait);
@@ -309,8 +324,7 @@ void cor_engine_free(struct cor_engine *e)
     cor_eventq_fini(&e->q);
     cor_rng_fini(&e->rng);
     free(e->convoys);
-    free(e->ambush_rate);
-    free(e->ambush_p);
+    free(e->leg_p);
     free(e->closed);
     free(e->closed_since);
     free(e->seg_wait);
@@ -364,9 +378,18 @@ static inline void trace(struct cor_engine *e, double t, enum cor_trace_kind kin
                      amount);
 }
 
+/* An event's argument must fit its 29 bits (event.h). Arguments are flow,
+ * closure, escort and day indices, all capped far below, and convoy slots,
+ * of which there are never more than departures, hence events. */
+_Static_assert(COR_MAX_EVENTS_PER_REP < COR_EVENT_ARG_LIMIT,
+               "a convoy slot fits an event's argument");
+_Static_assert(EV_DAY_END < (1 << COR_EVENT_KIND_BITS), "an event kind fits its bits");
+
 static inline void schedule(struct cor_engine *e, double t,
                             enum cor_event_class cls, enum ev_kind kind, int arg)
 {
+    COR_INVARIANT(arg >= 0 && (uint32_t)arg < COR_EVENT_ARG_LIMIT,
+                  "event %d argument %d out of range", (int)kind, arg);
     COR_INVARIANT(t >= e->now, "event %d scheduled at %.17g, before now %.17g",
                   (int)kind, t, e->now);
     if (t <= e->m->t_end)
@@ -455,6 +478,7 @@ static int convoy_new(struct cor_engine *e, int flow, int trucks)
     memset(cv, 0, sizeof *cv);
     cv->reroute_due = -1.0;
     cv->flow = flow;
+    cv->leg0 = e->m->route_legs[flow][0];
     cv->trucks = trucks;
     cv->next = -1;
     cv->serial = e->next_serial++;
@@ -504,7 +528,7 @@ static void escort_release(struct cor_engine *e, int c, double t)
     } else {
         /* A convoy that rerouted inside the stretch still releases at the
          * main route's stretch length, the pool's nominal beat. */
-        back = fl->routes[0].escort_base_hours / cor_steps_at(&e->m->speed, t);
+        back = fl->routes[0].escort_base_hours / e->speed_now;
     }
     schedule(e, t + back, COR_CLASS_ARRIVAL, EV_ESCORT_RETURN, fl->escort);
 }
@@ -530,21 +554,56 @@ static void deliver(struct cor_engine *e, int c, double t)
          * A return beyond the horizon is not scheduled; the convoy stays
          * counted as returning, which keeps the fleet balance exact. */
         cv->state = CONVOY_RETURNING;
-        double back = fl->routes[0].base_hours / cor_steps_at(&e->m->speed, t);
+        double back = fl->routes[0].base_hours / e->speed_now;
         schedule(e, t + back, COR_CLASS_ARRIVAL, EV_FLEET_RETURN, c);
     } else {
         convoy_free(e, c);
     }
 }
 
-/* The hazard of convoy c's next segment at time t before the escort's
- * factor: the per-1000-km rate times phase and commodity factors. */
+/* The hazard of a flow's route leg now, before the escort's factor: the
+ * per-1000-km rate times phase and commodity factors. */
 static double hazard_ahead(const struct cor_engine *e, const struct cor_flow *fl,
-                           const struct cor_route *rt, int leg, double t)
+                           const struct cor_route *rt, int leg)
 {
     const struct cor_segment *seg = &e->sc->segments[rt->legs[leg].segment];
-    return seg->hazard * cor_steps_at(&e->m->hazard, t) *
-           e->sc->ambush.commodity_factor[fl->commodity];
+    return seg->hazard * e->hazard_now * e->sc->ambush.commodity_factor[fl->commodity];
+}
+
+/* The ambush probability of a leg entered at this rate (DESIGN §7). */
+static double ambush_probability(double rate, const struct cor_segment *seg)
+{
+    return -expm1(-rate * seg->km / 1000.0);
+}
+
+/* Time t has reached the end of the current epoch: read the step functions
+ * afresh and recompute every leg's ambush probability (a few dozen expm1
+ * per phase or season change, instead of one per segment entry). */
+static void refresh_epoch(struct cor_engine *e, double t)
+{
+    const struct cor_scenario *sc = e->sc;
+    const struct cor_model *m = e->m;
+    e->speed_now = cor_steps_at(&m->speed, t);
+    e->hazard_now = cor_steps_at(&m->hazard, t);
+    e->epoch_end = fmin(steps_next(&m->speed, t), steps_next(&m->hazard, t));
+    double *p = e->leg_p;
+    for (int f = 0; f < sc->nflows; f++) {
+        const struct cor_flow *fl = &sc->flows[f];
+        for (int r = 0; r < fl->nroutes; r++) {
+            const struct cor_route *rt = &fl->routes[r];
+            for (int l = 0; l + 1 < rt->nnodes; l++, p += 2) {
+                const struct cor_segment *seg = &sc->segments[rt->legs[l].segment];
+                double rate = hazard_ahead(e, fl, rt, l);
+                p[0] = ambush_probability(rate, seg);
+                if (fl->escort >= 0) {
+                    rate *= sc->escorts[fl->escort].hazard_factor;
+                    p[1] = ambush_probability(rate, seg);
+                } else {
+                    p[1] = p[0];
+                }
+            }
+        }
+    }
 }
 
 /* Convoy c enters its next leg at time t: ambush draw, losses, deterrence,
@@ -557,27 +616,18 @@ static void enter(struct cor_engine *e, int c, double t)
     const struct cor_flow *fl = &sc->flows[f];
     const struct cor_route *rt = &fl->routes[cv->route];
     const struct cor_leg *leg = &rt->legs[cv->leg];
-    const struct cor_segment *seg = &sc->segments[leg->segment];
     const struct cor_ambush *am = &sc->ambush;
     bool escorted = cv->has_escort != 0;
     double delay = 0.0;
 
     cv->state = CONVOY_MOVING;
     trace(e, t, COR_TRACE_ENTER, f, c, leg->from, leg->segment, -1, 0, 0, 0);
-    if (seg->hazard > 0.0) {
-        double rate = hazard_ahead(e, fl, rt, cv->leg, t);
-        if (escorted)
-            rate *= sc->escorts[fl->escort].hazard_factor;
-        /* The probability is a pure function of the rate: recompute it only
-         * when the rate at this segment changed (same expression, same
-         * bits). */
-        if (rate != e->ambush_rate[leg->segment]) {
-            e->ambush_rate[leg->segment] = rate;
-            e->ambush_p[leg->segment] = -expm1(-rate * seg->km / 1000.0);
-        }
-        double p = e->ambush_p[leg->segment];
+    /* No draw where the probability is 0 (no hazard, or a phase factor of
+     * 0): adding a safe segment leaves the ambush stream where it was. */
+    double p = e->leg_p[2 * (cv->leg0 + cv->leg) + escorted];
+    if (p > 0.0) {
         gsl_rng *ra = cor_rng_stream(&e->rng, COR_STREAM_AMBUSH);
-        if (p > 0.0 && gsl_rng_uniform(ra) < p) {
+        if (gsl_rng_uniform(ra) < p) {
             struct cor_rep_result *r = e->out;
             gsl_rng *rl = cor_rng_stream(&e->rng, COR_STREAM_LOSS);
             gsl_rng *rd = cor_rng_stream(&e->rng, COR_STREAM_DURATION);
@@ -618,21 +668,21 @@ static void enter(struct cor_engine *e, int c, double t)
             }
         }
     }
-    double travel = leg->base_hours / cor_steps_at(&e->m->speed, t);
+    double travel = leg->base_hours / e->speed_now;
     schedule(e, t + travel + delay, COR_CLASS_ARRIVAL, EV_ARRIVE, c);
 }
 
-/* Whether route rt leaves node `node` by a usable segment at time t: open,
- * and (under a hazard rule) not above the threshold. Sets *leg. */
+/* Whether route rt leaves node `node` by a usable segment now: open, and
+ * (under a hazard rule) not above the threshold. Sets *leg. */
 static bool usable_from(const struct cor_engine *e, const struct cor_flow *fl,
-                        const struct cor_route *rt, int node, double t, int *leg)
+                        const struct cor_route *rt, int node, int *leg)
 {
     for (int i = 0; i + 1 < rt->nnodes; i++) {
         if (rt->nodes[i] != node)
             continue;
         if (e->closed[rt->legs[i].segment] > 0)
             return false;
-        if (fl->reroute_on_hazard && hazard_ahead(e, fl, rt, i, t) > fl->reroute_hazard_above)
+        if (fl->reroute_on_hazard && hazard_ahead(e, fl, rt, i) > fl->reroute_hazard_above)
             return false;
         *leg = i;
         return true;
@@ -642,7 +692,7 @@ static bool usable_from(const struct cor_engine *e, const struct cor_flow *fl,
 
 /* The first alternate that leaves convoy c's node by a different, usable
  * segment: its route index, with *leg its position there; -1 if none. */
-static int find_alternate(const struct cor_engine *e, int c, double t, int *leg)
+static int find_alternate(const struct cor_engine *e, int c, int *leg)
 {
     const struct convoy *cv = &e->convoys[c];
     const struct cor_flow *fl = &e->sc->flows[cv->flow];
@@ -650,7 +700,7 @@ static int find_alternate(const struct cor_engine *e, int c, double t, int *leg)
     int node = cur->nodes[cv->leg];
     int seg_now = cur->legs[cv->leg].segment;
     for (int r = 0; r < fl->nroutes; r++)
-        if (r != cv->route && usable_from(e, fl, &fl->routes[r], node, t, leg) &&
+        if (r != cv->route && usable_from(e, fl, &fl->routes[r], node, leg) &&
             fl->routes[r].legs[*leg].segment != seg_now)
             return r;
     return -1;
@@ -673,6 +723,7 @@ static void switch_route(struct cor_engine *e, int c, int r, int leg, double t)
     if (cv->has_escort && !(alt->escort_to_leg > leg && alt->escort_from_leg <= leg))
         escort_release(e, c, t);
     cv->route = r;
+    cv->leg0 = e->m->route_legs[cv->flow][r];
     cv->leg = leg;
     trace(e, t, COR_TRACE_REROUTE, cv->flow, c, alt->nodes[leg], alt->legs[leg].segment, -1,
           0, 0, extra);
@@ -681,7 +732,7 @@ static void switch_route(struct cor_engine *e, int c, int r, int leg, double t)
 /* Reroutes convoy c if an alternate qualifies; false if none does. */
 static bool reroute(struct cor_engine *e, int c, double t)
 {
-    int leg, r = find_alternate(e, c, t, &leg);
+    int leg, r = find_alternate(e, c, &leg);
     if (r < 0)
         return false;
     switch_route(e, c, r, leg, t);
@@ -699,7 +750,7 @@ static void try_enter(struct cor_engine *e, int c, double t)
     int s = rt->legs[cv->leg].segment;
     cv->state = CONVOY_MOVING;
     if (fl->reroute_on_hazard &&
-        hazard_ahead(e, fl, rt, cv->leg, t) > fl->reroute_hazard_above && reroute(e, c, t)) {
+        hazard_ahead(e, fl, rt, cv->leg) > fl->reroute_hazard_above && reroute(e, c, t)) {
         advance(e, c, t);
         return;
     }
@@ -843,7 +894,7 @@ static void on_reroute_check(struct cor_engine *e, int c, double t)
     const struct cor_flow *fl = flow_of(e, c);
     if (e->closed[s] == 0 || e->closed_since[s] + fl->reroute_closed_hours > t)
         return; /* reopened, or closed again since: a later check decides */
-    int leg, r = find_alternate(e, c, t, &leg);
+    int leg, r = find_alternate(e, c, &leg);
     if (r < 0)
         return; /* nowhere better: it keeps its place in the line */
     bool queued = fifo_remove(e, &e->seg_wait[s], c);
@@ -943,6 +994,7 @@ static void reset(struct cor_engine *e)
     const struct cor_scenario *sc = e->sc;
     cor_eventq_clear(&e->q);
     e->now = 0.0;
+    refresh_epoch(e, 0.0);
     free_slots_from(e, 0);
     e->next_serial = 0;
     for (int s = 0; s < sc->nsegments; s++) {
@@ -1028,6 +1080,8 @@ enum cor_status cor_engine_run(struct cor_engine *e, uint64_t seed, long rep,
         COR_INVARIANT(ev.t >= e->now && ev.t <= m->t_end,
                       "event at %.17g after %.17g (horizon %.17g)", ev.t, e->now, m->t_end);
         e->now = ev.t;
+        if (ev.t >= e->epoch_end)
+            refresh_epoch(e, ev.t);
         if (++n > COR_MAX_EVENTS_PER_REP) {
             out->events = n;
             return COR_ELIMIT;
