@@ -7,6 +7,8 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
+#include "rng.h"
+
 struct cor_dist cor_dist_const(double v)
 {
     struct cor_dist d = {COR_DIST_CONST, v, 0, 0};
@@ -18,7 +20,7 @@ static double triangular(double lo, double mode, double hi, gsl_rng *r)
 {
     if (hi <= lo)
         return lo;
-    double u = gsl_rng_uniform(r);
+    double u = cor_rng_uniform(r);
     double f = (mode - lo) / (hi - lo);
     if (u < f)
         return lo + sqrt(u * (hi - lo) * (mode - lo));
@@ -30,10 +32,16 @@ double cor_dist_sample(const struct cor_dist *d, gsl_rng *r)
     switch (d->kind) {
     case COR_DIST_CONST:
         return d->a;
+    /* The two commonest, written as GSL's gsl_ran_exponential and
+     * gsl_ran_flat compute them (same numbers) on the inline uniform. */
     case COR_DIST_EXPONENTIAL:
-        return gsl_ran_exponential(r, d->a);
-    case COR_DIST_UNIFORM:
-        return d->a == d->b ? d->a : gsl_ran_flat(r, d->a, d->b);
+        return -d->a * log1p(-cor_rng_uniform(r));
+    case COR_DIST_UNIFORM: {
+        if (d->a == d->b)
+            return d->a;
+        double u = cor_rng_uniform(r);
+        return d->a * (1 - u) + d->b * u;
+    }
     case COR_DIST_NORMAL: {
         /* Resampling until non-negative: with a positive mean at least half
          * the draws are accepted, so this ends quickly. */

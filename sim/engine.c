@@ -627,7 +627,7 @@ static void enter(struct cor_engine *e, int c, double t)
     double p = e->leg_p[2 * (cv->leg0 + cv->leg) + escorted];
     if (p > 0.0) {
         gsl_rng *ra = cor_rng_stream(&e->rng, COR_STREAM_AMBUSH);
-        if (gsl_rng_uniform(ra) < p) {
+        if (cor_rng_uniform(ra) < p) {
             struct cor_rep_result *r = e->out;
             gsl_rng *rl = cor_rng_stream(&e->rng, COR_STREAM_LOSS);
             gsl_rng *rd = cor_rng_stream(&e->rng, COR_STREAM_DURATION);
@@ -651,7 +651,7 @@ static void enter(struct cor_engine *e, int c, double t)
             trace(e, t, COR_TRACE_AMBUSH, f, c, leg->from, leg->segment, -1,
                   lost, killed, lost * fl->payload);
             if (am->deterrence_probability > 0.0 &&
-                gsl_rng_uniform(ra) < am->deterrence_probability) {
+                cor_rng_uniform(ra) < am->deterrence_probability) {
                 double until = t + 24.0 * cor_dist_sample(&am->suspend_days, rd);
                 if (until > e->suspended_until[f])
                     e->suspended_until[f] = until;

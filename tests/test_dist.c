@@ -5,6 +5,7 @@
 
 #include <math.h>
 
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rstat.h>
 
 #include "corridor/dist.h"
@@ -39,6 +40,26 @@ static void test_dist_sample_means(void **state)
     gsl_rng_free(r);
 }
 
+/* The samplers written out on the inline uniform give GSL's own numbers. */
+static void test_dist_samples_are_gsl(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    gsl_rng_set(r, 7);
+    gsl_rng *copy = gsl_rng_clone(r);
+    struct cor_dist ex = {COR_DIST_EXPONENTIAL, 48, 0, 0};
+    struct cor_dist un = {COR_DIST_UNIFORM, 2, 12, 0};
+    for (int i = 0; i < 100000; i++) {
+        double x = cor_dist_sample(&ex, r), y = gsl_ran_exponential(copy, 48);
+        assert_memory_equal(&x, &y, sizeof x);
+        x = cor_dist_sample(&un, r);
+        y = gsl_ran_flat(copy, 2, 12);
+        assert_memory_equal(&x, &y, sizeof x);
+    }
+    gsl_rng_free(copy);
+    gsl_rng_free(r);
+}
+
 static void test_dist_check_rejects_bad_parameters(void **state)
 {
     (void)state;
@@ -65,6 +86,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dist_sample_means),
+        cmocka_unit_test(test_dist_samples_are_gsl),
         cmocka_unit_test(test_dist_check_rejects_bad_parameters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

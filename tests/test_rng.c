@@ -3,6 +3,7 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "rng.h"
 
@@ -96,6 +97,26 @@ static void test_rng_streams_named_by_kind(void **state)
     cor_rng_fini(&b);
 }
 
+/* The inline step is taus2 itself: a million draws equal GSL's, bit for
+ * bit, and leave the state where GSL's would. */
+static void test_rng_inline_uniform_is_gsl(void **state)
+{
+    (void)state;
+    struct cor_rng a;
+    cor_rng_init(&a, 1, 0);
+    cor_rng_seed(&a, 2025, 3);
+    gsl_rng *g = cor_rng_stream(&a, COR_STREAM_AMBUSH);
+    gsl_rng *copy = gsl_rng_clone(g);
+    for (int i = 0; i < 1000000; i++) {
+        double x = cor_rng_uniform(g), y = gsl_rng_uniform(copy);
+        if (memcmp(&x, &y, sizeof x) != 0)
+            fail_msg("draw %d: %.17g inline, %.17g from GSL", i, x, y);
+    }
+    assert_int_equal(gsl_rng_get(g), gsl_rng_get(copy));
+    gsl_rng_free(copy);
+    cor_rng_fini(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -103,6 +124,7 @@ int main(void)
         cmocka_unit_test(test_rng_streams_differ),
         cmocka_unit_test(test_rng_uniform_mean),
         cmocka_unit_test(test_rng_streams_named_by_kind),
+        cmocka_unit_test(test_rng_inline_uniform_is_gsl),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
