@@ -66,6 +66,8 @@ enum convoy_state {
 };
 
 struct convoy {
+    const struct cor_flow *fl;  /* &flows[flow] and &fl->routes[route]: */
+    const struct cor_route *rt; /* the hot path reads through these */
     int flow;
     int route;          /* index into the flow's routes */
     int leg;            /* next leg to enter, or the leg being travelled */
@@ -119,6 +121,7 @@ struct cor_engine {
     double now;                /* time of the event being processed */
     const atomic_int *stop;
     struct cor_rep_result *out;
+    bool trace_on;             /* out->trace_on, one load nearer */
 };
 
 /* ---- step functions ---------------------------------------------------- */
@@ -373,7 +376,7 @@ static inline void trace(struct cor_engine *e, double t, enum cor_trace_kind kin
                          int flow, int convoy, int node, int segment, int stock,
                          int losses, int killed, double amount)
 {
-    if (e->out->trace_on)
+    if (e->trace_on)
         trace_record(e, t, kind, flow, convoy, node, segment, stock, losses, killed,
                      amount);
 }
@@ -398,12 +401,12 @@ static inline void schedule(struct cor_engine *e, double t,
 
 static inline const struct cor_flow *flow_of(const struct cor_engine *e, int c)
 {
-    return &e->sc->flows[e->convoys[c].flow];
+    return e->convoys[c].fl;
 }
 
 static inline const struct cor_route *route_of(const struct cor_engine *e, int c)
 {
-    return &flow_of(e, c)->routes[e->convoys[c].route];
+    return e->convoys[c].rt;
 }
 
 /* The node convoy c stands at (or left last). */
@@ -478,6 +481,8 @@ static int convoy_new(struct cor_engine *e, int flow, int trucks)
     memset(cv, 0, sizeof *cv);
     cv->reroute_due = -1.0;
     cv->flow = flow;
+    cv->fl = &e->sc->flows[flow];
+    cv->rt = &cv->fl->routes[0];
     cv->leg0 = e->m->route_legs[flow][0];
     cv->trucks = trucks;
     cv->next = -1;
@@ -613,8 +618,8 @@ static void enter(struct cor_engine *e, int c, double t)
     const struct cor_scenario *sc = e->sc;
     struct convoy *cv = &e->convoys[c];
     int f = cv->flow;
-    const struct cor_flow *fl = &sc->flows[f];
-    const struct cor_route *rt = &fl->routes[cv->route];
+    const struct cor_flow *fl = cv->fl;
+    const struct cor_route *rt = cv->rt;
     const struct cor_leg *leg = &rt->legs[cv->leg];
     const struct cor_ambush *am = &sc->ambush;
     bool escorted = cv->has_escort != 0;
@@ -695,8 +700,8 @@ static bool usable_from(const struct cor_engine *e, const struct cor_flow *fl,
 static int find_alternate(const struct cor_engine *e, int c, int *leg)
 {
     const struct convoy *cv = &e->convoys[c];
-    const struct cor_flow *fl = &e->sc->flows[cv->flow];
-    const struct cor_route *cur = &fl->routes[cv->route];
+    const struct cor_flow *fl = cv->fl;
+    const struct cor_route *cur = cv->rt;
     int node = cur->nodes[cv->leg];
     int seg_now = cur->legs[cv->leg].segment;
     for (int r = 0; r < fl->nroutes; r++)
@@ -711,8 +716,8 @@ static int find_alternate(const struct cor_engine *e, int c, int *leg)
 static void switch_route(struct cor_engine *e, int c, int r, int leg, double t)
 {
     struct convoy *cv = &e->convoys[c];
-    const struct cor_flow *fl = &e->sc->flows[cv->flow];
-    const struct cor_route *cur = &fl->routes[cv->route], *alt = &fl->routes[r];
+    const struct cor_flow *fl = cv->fl;
+    const struct cor_route *cur = cv->rt, *alt = &fl->routes[r];
     double extra = (alt->km - alt->km_before[leg]) - (cur->km - cur->km_before[cv->leg]);
     e->out->reroute_extra_km += extra;
     if (!cv->rerouted)
@@ -723,6 +728,7 @@ static void switch_route(struct cor_engine *e, int c, int r, int leg, double t)
     if (cv->has_escort && !(alt->escort_to_leg > leg && alt->escort_from_leg <= leg))
         escort_release(e, c, t);
     cv->route = r;
+    cv->rt = alt;
     cv->leg0 = e->m->route_legs[cv->flow][r];
     cv->leg = leg;
     trace(e, t, COR_TRACE_REROUTE, cv->flow, c, alt->nodes[leg], alt->legs[leg].segment, -1,
@@ -745,8 +751,8 @@ static bool reroute(struct cor_engine *e, int c, double t)
 static void try_enter(struct cor_engine *e, int c, double t)
 {
     struct convoy *cv = &e->convoys[c];
-    const struct cor_flow *fl = &e->sc->flows[cv->flow];
-    const struct cor_route *rt = &fl->routes[cv->route];
+    const struct cor_flow *fl = cv->fl;
+    const struct cor_route *rt = cv->rt;
     int s = rt->legs[cv->leg].segment;
     cv->state = CONVOY_MOVING;
     if (fl->reroute_on_hazard &&
@@ -780,8 +786,8 @@ static void try_enter(struct cor_engine *e, int c, double t)
 static void advance(struct cor_engine *e, int c, double t)
 {
     struct convoy *cv = &e->convoys[c];
-    const struct cor_flow *fl = &e->sc->flows[cv->flow];
-    const struct cor_route *rt = &fl->routes[cv->route];
+    const struct cor_flow *fl = cv->fl;
+    const struct cor_route *rt = cv->rt;
     if (cv->leg == rt->nnodes - 1) {
         deliver(e, c, t);
         return;
@@ -1052,6 +1058,7 @@ enum cor_status cor_engine_run(struct cor_engine *e, uint64_t seed, long rep,
     const struct cor_scenario *sc = e->sc;
     const struct cor_model *m = e->m;
     e->out = out;
+    e->trace_on = out->trace_on;
     reset_result(out);
     reset(e);
     cor_rng_seed(&e->rng, seed, (uint64_t)rep);
