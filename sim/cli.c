@@ -166,10 +166,20 @@ struct progress {
     bool shown;
 };
 
+/* The monotonic clock, which Linux always has; should it fail, timings
+ * read 0 rather than garbage (they go only to the footer and stderr). */
+static void monotonic_now(struct timespec *t)
+{
+    if (clock_gettime(CLOCK_MONOTONIC, t) != 0)
+        t->tv_sec = t->tv_nsec = 0;
+}
+
 static double seconds_since(const struct timespec *t0)
 {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    monotonic_now(&t);
+    if ((t0->tv_sec == 0 && t0->tv_nsec == 0) || (t.tv_sec == 0 && t.tv_nsec == 0))
+        return 0.0; /* no clock */
     return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
 }
 
@@ -307,7 +317,7 @@ static int cmd_run(int argc, char **argv)
     opt.trace = a.out_dir != NULL;
     opt.stop = &stop_signal;
     struct progress prog = {.last = 0};
-    clock_gettime(CLOCK_MONOTONIC, &prog.start);
+    monotonic_now(&prog.start);
     if (!a.quiet && isatty(STDERR_FILENO)) {
         opt.progress = show_progress;
         opt.progress_ctx = &prog;
@@ -317,8 +327,11 @@ static int cmd_run(int argc, char **argv)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    /* Without the handler a signal still stops the run (the default
+     * action), only less tidily: say so and go on. */
+    if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0)
+        fprintf(stderr, "corridor: warning: cannot catch SIGINT/SIGTERM: %s\n",
+                strerror(errno));
 
     struct cor_results *res = NULL;
     enum cor_status st = cor_experiment_run(sc, &opt, &res, &diag);
