@@ -1202,6 +1202,37 @@ static enum cor_status publish(const char *dir, const char *name, struct plot_jo
     return st;
 }
 
+/* Stock k's fan chart file (caller frees): fan-CITY-COMMODITY.svg, or
+ * fan-CITY.COMMODITY.svg when another stock's name would be the same, as
+ * with city a-b and commodity c against city a and commodity b-c. Ids are
+ * letters, digits, '-' and '_' (the loader checks), so they make file names
+ * as they are, and a dot never occurs in them: the dotted names cannot
+ * collide with anything. */
+static char *fan_name_with(const struct cor_scenario *s, int k, char sep)
+{
+    size_t size = strlen(city_id(s, k)) + strlen(commodity_id(s, k)) + 16;
+    char *name = cor_malloc(size);
+    snprintf(name, size, "fan-%s%c%s.svg", city_id(s, k), sep, commodity_id(s, k));
+    return name;
+}
+
+static char *fan_name(const struct cor_scenario *s, int k)
+{
+    char *name = fan_name_with(s, k, '-');
+    for (int j = 0; j < s->nstocks; j++) {
+        if (j == k)
+            continue;
+        char *other = fan_name_with(s, j, '-');
+        bool same = strcmp(name, other) == 0;
+        free(other);
+        if (same) {
+            free(name);
+            return fan_name_with(s, k, '.');
+        }
+    }
+    return name;
+}
+
 enum cor_status cor_plot_write_dir(const char *dir, const struct cor_results *r,
                                    struct cor_diag *diag)
 {
@@ -1214,12 +1245,8 @@ enum cor_status cor_plot_write_dir(const char *dir, const struct cor_results *r,
     job->error = cor_malloc(ERROR_SIZE);
     enum cor_status st = COR_OK;
     pthread_mutex_lock(&plot_lock);
-    /* Ids are letters, digits, '-' and '_' (the loader checks), so they
-     * make file names as they are. */
     for (int k = 0; k < s->nstocks && st == COR_OK; k++) {
-        size_t size = strlen(city_id(s, k)) + strlen(commodity_id(s, k)) + 16;
-        char *name = cor_malloc(size);
-        snprintf(name, size, "fan-%s-%s.svg", city_id(s, k), commodity_id(s, k));
+        char *name = fan_name(s, k);
         job->stock = k;
         st = publish(dir, name, job, diag);
         free(name);

@@ -360,6 +360,28 @@ static void expect_same_plots(const char *a, const char *b)
     }
 }
 
+static void rename_id(char **id, const char *to)
+{
+    free(*id);
+    *id = cor_strdup(to);
+}
+
+/* City p-q with fuel and city p with q-fuel would both be fan-p-q-fuel.svg:
+ * those two take the dotted names, the others keep theirs, and three fan
+ * charts are written, not two. */
+static void test_plot_names_never_collide(void **state)
+{
+    struct fixture *f = *state;
+    rename_id(&f->s->nodes[1].id, "p-q");
+    rename_id(&f->s->nodes[2].id, "p");
+    rename_id(&f->s->commodities[1].id, "q-fuel");
+    char *dir = write_plots(f->tmp, "out", f->r);
+    char *names = tu_list_dir(dir);
+    assert_string_equal(names, "fan-p-fuel.svg fan-p-q.fuel.svg fan-p.q-fuel.svg shortage.svg");
+    free(names);
+    free(dir);
+}
+
 static void test_plot_is_byte_identical(void **state)
 {
     struct fixture *f = *state;
@@ -553,6 +575,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_plot_writes_every_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plot_is_byte_identical, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plot_names_never_collide, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plot_threads_do_not_mix, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plot_ignores_lc_numeric, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plot_degenerate_results, setup, teardown),
