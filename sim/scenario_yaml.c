@@ -921,8 +921,14 @@ static void load_segments(struct loader *L, const struct cor_ynode *root)
             L->segments_ok = false;
         } else {
             int first = hmap_get(&L->seg_ix, g->id);
-            if (first >= 0)
+            if (first >= 0 && idn)
                 err(L, L->seg_at[i], "duplicate segment id '%s' (first at %u:%u)",
+                    SHOWS(g->id), L->seg_at[first]->line, L->seg_at[first]->col);
+            else if (first >= 0)
+                /* Node ids with '-' can imply the same id twice (a-b to c,
+                 * a to b-c): say where it comes from and how to fix it. */
+                err(L, e, "this segment's implied id '%s' (from-to) is already "
+                          "taken (first at %u:%u); give one of them an 'id'",
                     SHOWS(g->id), L->seg_at[first]->line, L->seg_at[first]->col);
             else
                 hmap_put(&L->seg_ix, g->id, (int)i);
