@@ -22,18 +22,22 @@
  * - the slots past the last event hold the largest key (all ones), so
  *   every family has four children and the walk down needs no special
  *   case for the last, partly filled one;
- * - pop is "bottom-up" (Wegener): the hole at the root walks down to a leaf
- *   along the earliest child without comparing against the element being
- *   re-inserted, which then sifts up from that leaf — usually a step or
- *   none, since it came from the bottom.
+ * - pop hands out the root but leaves it in place ("held"): most handlers
+ *   schedule exactly one event, which then simply replaces the root and
+ *   sinks — one walk instead of a removal and an insertion;
+ * - a root no push replaced is removed "bottom-up" (Wegener): the hole
+ *   walks down to a leaf along the earliest child without comparing
+ *   against the element being re-inserted, which then sifts up from that
+ *   leaf — usually a step or none, since it came from the bottom.
  *
  * A time of -0.0 is stored as +0.0 (its bit pattern would otherwise sort
  * last). The two compare equal as doubles, so ties between them still fall
  * to the order word, as with a floating-point compare: the order in which
  * events come out is exactly the (time, class, sequence) order.
  *
- * The binary heap this replaces, a pairing heap, a calendar queue and a
- * sorted array were measured too (see docs/performance.md). Keys are
+ * The binary heap this replaces, a pairing heap, a calendar queue, a
+ * sorted array, a radix heap and a heap ordered by time alone were
+ * measured too (see docs/performance.md). Keys are
  * unique, so any correct queue pops the same sequence: the choice changes
  * speed, never results. */
 #include "event.h"
