@@ -121,6 +121,20 @@ static void renumber(struct cor_eventq *q)
     q->seq = q->n;
 }
 
+/* Puts x at slot i or, if it is earlier than the parent, further up: new
+ * and former-last events are mostly late, so a step or none. */
+static inline void sift_up(struct cor_event_key *h, size_t i, struct cor_event_key x)
+{
+    while (i > 0) {
+        size_t parent = (i - 1) / 4;
+        if (!before(&x, &h[parent]))
+            break;
+        h[i] = h[parent];
+        i = parent;
+    }
+    h[i] = x;
+}
+
 /* Removes the root for good: the hole walks down to a leaf along the
  * earliest children, without a comparison against the element that fills
  * it, and the former last element sifts up from there (usually a step or
@@ -139,14 +153,7 @@ static void remove_root(struct cor_eventq *q)
         h[i] = h[best];
         i = best;
     }
-    while (i > 0) {
-        size_t parent = (i - 1) / 4;
-        if (!before(&last, &h[parent]))
-            break;
-        h[i] = h[parent];
-        i = parent;
-    }
-    h[i] = last;
+    sift_up(h, i, last);
 }
 
 void cor_eventq_push(struct cor_eventq *q, double t, enum cor_event_class cls,
@@ -186,16 +193,7 @@ void cor_eventq_push(struct cor_eventq *q, double t, enum cor_event_class cls,
         h[i] = e;
         return;
     }
-    size_t i = q->n++;
-    /* Sifts up: mostly a step or two, for the same reason. */
-    while (i > 0) {
-        size_t parent = (i - 1) / 4;
-        if (!before(&e, &h[parent]))
-            break;
-        h[i] = h[parent];
-        i = parent;
-    }
-    h[i] = e;
+    sift_up(h, q->n++, e);
 }
 
 bool cor_eventq_pop(struct cor_eventq *q, struct cor_event *out)

@@ -1202,13 +1202,13 @@ static enum cor_status publish(const char *dir, const char *name, struct plot_jo
     return st;
 }
 
-/* Stock k's fan chart file (caller frees): fan-CITY-COMMODITY.svg, or
- * fan-CITY.COMMODITY.svg when another stock's name would be the same, as
- * with city a-b and commodity c against city a and commodity b-c. Ids are
- * letters, digits, '-' and '_' (the loader checks), so they make file names
- * as they are, and a dot never occurs in them: the dotted names cannot
- * collide with anything. */
-static char *fan_name_with(const struct cor_scenario *s, int k, char sep)
+/* The fan chart files, one per stock (free with free_names): normally
+ * fan-CITY-COMMODITY.svg, but fan-CITY.COMMODITY.svg for stocks whose
+ * normal name another stock's would repeat, as with city a-b and commodity
+ * c against city a and commodity b-c. Ids are letters, digits, '-' and '_'
+ * (the loader checks), so they make file names as they are, and a dot
+ * never occurs in them: the dotted names cannot collide with anything. */
+static char *fan_name(const struct cor_scenario *s, int k, char sep)
 {
     size_t size = strlen(city_id(s, k)) + strlen(commodity_id(s, k)) + 16;
     char *name = cor_malloc(size);
@@ -1216,21 +1216,31 @@ static char *fan_name_with(const struct cor_scenario *s, int k, char sep)
     return name;
 }
 
-static char *fan_name(const struct cor_scenario *s, int k)
+static char **fan_names(const struct cor_scenario *s)
 {
-    char *name = fan_name_with(s, k, '-');
-    for (int j = 0; j < s->nstocks; j++) {
-        if (j == k)
-            continue;
-        char *other = fan_name_with(s, j, '-');
-        bool same = strcmp(name, other) == 0;
-        free(other);
-        if (same) {
-            free(name);
-            return fan_name_with(s, k, '.');
+    int n = s->nstocks;
+    char **names = cor_calloc((size_t)n + 1, sizeof *names);
+    bool *clash = cor_calloc((size_t)n + 1, sizeof *clash);
+    for (int k = 0; k < n; k++)
+        names[k] = fan_name(s, k, '-');
+    for (int k = 0; k < n; k++)
+        for (int j = k + 1; j < n; j++)
+            if (strcmp(names[k], names[j]) == 0)
+                clash[k] = clash[j] = true;
+    for (int k = 0; k < n; k++)
+        if (clash[k]) {
+            free(names[k]);
+            names[k] = fan_name(s, k, '.');
         }
-    }
-    return name;
+    free(clash);
+    return names;
+}
+
+static void free_names(char **names, int n)
+{
+    for (int k = 0; k < n; k++)
+        free(names[k]);
+    free(names);
 }
 
 enum cor_status cor_plot_write_dir(const char *dir, const struct cor_results *r,
@@ -1245,12 +1255,12 @@ enum cor_status cor_plot_write_dir(const char *dir, const struct cor_results *r,
     job->error = cor_malloc(ERROR_SIZE);
     enum cor_status st = COR_OK;
     pthread_mutex_lock(&plot_lock);
+    char **names = fan_names(s);
     for (int k = 0; k < s->nstocks && st == COR_OK; k++) {
-        char *name = fan_name(s, k);
         job->stock = k;
-        st = publish(dir, name, job, diag);
-        free(name);
+        st = publish(dir, names[k], job, diag);
     }
+    free_names(names, s->nstocks);
     if (st == COR_OK) {
         job->stock = -1;
         st = publish(dir, "shortage.svg", job, diag);
