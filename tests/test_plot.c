@@ -533,10 +533,7 @@ static void test_plot_unpublishable_file_fails(void **state)
     struct cor_diag diag;
     cor_diag_init(&diag);
     assert_int_equal(cor_plot_write_dir(dir, f->r, &diag), COR_EIO);
-    assert_int_equal(cor_diag_count(&diag), 1);
-    char want[600];
-    snprintf(want, sizeof want, "cannot write %s: %s", blocker, strerror(EISDIR));
-    assert_string_equal(diag.entries[0].message, want);
+    tu_assert_only_message(&diag, "cannot write %s: %s", blocker, strerror(EISDIR));
     cor_diag_fini(&diag);
     char *names = tu_list_dir(dir);
     assert_string_equal(names, "fan-kayes-fuel.svg fan-segou-fuel.svg fan-segou-grain.svg");
@@ -561,11 +558,8 @@ static void test_plot_unwritable_dir_fails(void **state)
     struct cor_diag diag;
     cor_diag_init(&diag);
     assert_int_equal(cor_plot_write_dir(dir, f->r, &diag), COR_EIO);
-    assert_int_equal(cor_diag_count(&diag), 1);
-    char want[600];
-    snprintf(want, sizeof want, "cannot write %s/fan-kayes-fuel.svg: %s", dir,
-             strerror(EACCES));
-    assert_string_equal(diag.entries[0].message, want);
+    tu_assert_only_message(&diag, "cannot write %s/fan-kayes-fuel.svg: %s", dir,
+                           strerror(EACCES));
     cor_diag_fini(&diag);
     free(dir);
 }

@@ -99,6 +99,19 @@ static inline double tu_time_bound(double native)
     return native * (k > 1.0 ? k : 1.0);
 }
 
+/* The diagnostics hold exactly one entry, whose message is fmt formatted. */
+__attribute__((format(printf, 2, 3)))
+static inline void tu_assert_only_message(const struct cor_diag *d, const char *fmt, ...)
+{
+    char want[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(want, sizeof want, fmt, ap);
+    va_end(ap);
+    assert_int_equal(cor_diag_count(d), 1);
+    assert_string_equal(d->entries[0].message, want);
+}
+
 /* Sorts n strings in place (insertion sort: short lists, stable order). */
 static inline void tu_sort_strings(char **v, int n)
 {
