@@ -1,45 +1,47 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* 4-ary min-heap of events keyed by (time, class, insertion sequence).
+/* A tournament tree ("winner tree") of events keyed by (time, class,
+ * insertion sequence).
  *
- * Chosen by measurement (docs/performance.md, bench/queue_bench.c, which
- * replays the engine's recorded pushes and pops against each candidate).
- * On bench-rn1 the queue holds about thirty events whose times are
- * effectively random, so the cost is not the number of comparisons but
- * mispredicted branches: each "which child is earlier?" is a coin flip for
- * the predictor. Hence:
+ * Chosen by measurement (docs/performance.md; bench/queue_bench.c replays
+ * the engine's recorded pushes and pops against each candidate, but only
+ * the engine's own A/B run decides). On bench-rn1 the queue holds about
+ * thirty events whose times are effectively random, so the cost is not
+ * the number of comparisons but how they chain: in a heap, which child to
+ * follow depends on the last comparison, so each level waits for the one
+ * before it. Here:
  *
+ * - every event sits in a leaf, and every internal node holds the earlier
+ *   of its two children's keys, so the root is the earliest event; when a
+ *   leaf changes, its path to the root is replayed, one comparison per
+ *   level against the sibling. The path does not depend on the data, so
+ *   the sibling loads run ahead and the walk is a short chain of
+ *   compare-and-conditional-moves;
  * - the key (time, order) compares as one unsigned 128-bit number: a
  *   non-negative double's bit pattern orders like the double, and the
- *   order word (class in the top three bits, then the sequence) follows it.
- *   One compare-and-borrow replaces a floating-point compare, an equality
- *   test and an integer compare, and the child choice compiles to
- *   conditional moves instead of branches;
+ *   order word (class in the top three bits, then the sequence) follows
+ *   it. A comparison is a compare and a subtract-with-borrow;
  * - an event is that key and nothing else (kind and argument are packed
- *   into the order word's low bits, see event.h), so a move is 16 bytes
- *   and a family of four children is one 64-byte cache line's worth;
- * - four children per node halve the depth, and the minimum of four is two
- *   independent branch-free compares and a third;
- * - the slots past the last event hold the largest key (all ones), so
- *   every family has four children and the walk down needs no special
- *   case for the last, partly filled one;
- * - pop hands out the root but leaves it in place ("held"): most handlers
- *   schedule exactly one event, which then simply replaces the root and
- *   sinks — one walk instead of a removal and an insertion;
- * - a root no push replaced is removed "bottom-up" (Wegener): the hole
- *   walks down to a leaf along the earliest child without comparing
- *   against the element being re-inserted, which then sifts up from that
- *   leaf — usually a step or none, since it came from the bottom.
+ *   into the order word's low bits, see event.h; in a leaf the argument's
+ *   place holds the leaf's number, and the argument is kept beside);
+ * - events take the lowest free leaves and only the smallest power-of-two
+ *   prefix of leaves holding events is played: its subtree's top is the
+ *   earliest event. A walk is log2 of that prefix (five or six levels on
+ *   bench-rn1), however large the tree grew in a burst of events;
+ * - pop hands out the root but leaves the event in its leaf ("held"): most
+ *   handlers schedule exactly one event, which then simply replaces it and
+ *   replays the path once. A new event in an empty leaf is earlier than
+ *   the empty key, so its replay stops at the first match it loses.
  *
  * A time of -0.0 is stored as +0.0 (its bit pattern would otherwise sort
  * last). The two compare equal as doubles, so ties between them still fall
  * to the order word, as with a floating-point compare: the order in which
  * events come out is exactly the (time, class, sequence) order.
  *
- * The binary heap this replaces, a pairing heap, a calendar queue, a
- * sorted array, a radix heap and a heap ordered by time alone were
- * measured too (see docs/performance.md). Keys are
- * unique, so any correct queue pops the same sequence: the choice changes
- * speed, never results. */
+ * A binary and a 4-ary heap (the previous choice), a pairing heap, a
+ * calendar queue, a sorted array, a radix heap and a heap ordered by time
+ * alone were measured too (see docs/performance.md). Keys are unique, so
+ * any correct queue pops the same sequence: the choice changes speed,
+ * never results. */
 #include "event.h"
 
 #include <stdlib.h>
@@ -50,32 +52,18 @@
 #define ORDER_CLASS_SHIFT 61
 #define ORDER_SEQ_SHIFT (COR_EVENT_KIND_BITS + COR_EVENT_ARG_BITS)
 #define ORDER_SEQ_MASK ((COR_EVENT_SEQ_LIMIT - 1) << ORDER_SEQ_SHIFT)
+#define ORDER_LOW_MASK ((uint64_t)COR_EVENT_ARG_LIMIT - 1)
 _Static_assert(3 + COR_EVENT_SEQ_BITS + COR_EVENT_KIND_BITS + COR_EVENT_ARG_BITS == 64,
                "the order word is class, sequence, kind and argument");
 
+#define MIN_WIDTH 64 /* one word of free_bits */
+
 static const struct cor_event_key NONE = {UINT64_MAX, UINT64_MAX};
 
-void cor_eventq_init(struct cor_eventq *q)
+/* Real keys have a non-negative time, whose sign bit is 0. */
+static inline bool is_none(const struct cor_event_key *k)
 {
-    q->heap = NULL;
-    q->n = q->cap = 0;
-    q->held = false;
-    q->seq = 0;
-}
-
-void cor_eventq_fini(struct cor_eventq *q)
-{
-    free(q->heap);
-    cor_eventq_init(q);
-}
-
-void cor_eventq_clear(struct cor_eventq *q)
-{
-    for (size_t i = 0; i < q->n; i++)
-        q->heap[i] = NONE;
-    q->n = 0;
-    q->held = false;
-    q->seq = 0;
+    return k->time == UINT64_MAX;
 }
 
 /* 1 when a comes before b, computed without a branch. */
@@ -93,15 +81,169 @@ static inline int before(const struct cor_event_key *a, const struct cor_event_k
 }
 #endif
 
-/* The earliest of the four children starting at c, without a branch. */
-static inline size_t earliest_child(const struct cor_event_key *h, size_t c)
+/* *k becomes *s if s comes before it. x86-64: a compare, a subtract with
+ * borrow and two conditional moves (GCC turns the C below into a branch
+ * that the random outcomes mispredict, or into a dozen mask operations). */
+static inline void take_earlier(struct cor_event_key *k, const struct cor_event_key *s)
 {
-    size_t a = c + (size_t)before(&h[c + 1], &h[c]);
-    size_t b = c + 2 + (size_t)before(&h[c + 3], &h[c + 2]);
-    /* b if b is earlier, else a, as a mask: GCC compiles the equivalent
-     * ?: to a (mispredicted) branch here. */
-    size_t take_b = (size_t)0 - (size_t)before(&h[b], &h[a]);
-    return a ^ ((a ^ b) & take_b);
+#if defined(__x86_64__) && defined(__GNUC__)
+    uint64_t kt = k->time, ko = k->order, st = s->time, so = s->order, d = st;
+    __asm__("cmpq %[ko], %[so]\n\t"
+            "sbbq %[kt], %[d]\n\t"
+            "cmovcq %[st], %[kt]\n\t"
+            "cmovcq %[so], %[ko]"
+            : [kt] "+&r"(kt), [ko] "+&r"(ko), [d] "+&r"(d)
+            : [st] "r"(st), [so] "r"(so)
+            : "cc");
+    k->time = kt;
+    k->order = ko;
+#else
+    uint64_t take = (uint64_t)0 - (uint64_t)before(s, k);
+    k->time ^= (k->time ^ s->time) & take;
+    k->order ^= (k->order ^ s->order) & take;
+#endif
+}
+
+/* Node i's key changed: replay its matches up to node `top`. The
+ * sibling's address does not depend on any comparison, so its load runs
+ * ahead of the compares. The walk steps through byte offsets, which saves
+ * the scaling of an index at every level. */
+static inline void replay(struct cor_event_key *tree, size_t i, size_t top)
+{
+    char *base = (char *)tree;
+    const size_t size = sizeof *tree;
+    _Static_assert(sizeof *tree == 16, "a key is 16 bytes, a power of two");
+    struct cor_event_key k = tree[i];
+    for (size_t at = i * size, end = top * size; at > end;) {
+        take_earlier(&k, (const struct cor_event_key *)(base + (at ^ size)));
+        at = (at >> 1) & ~(size - 1);
+        *(struct cor_event_key *)(base + at) = k;
+    }
+}
+
+/* An empty leaf i received an event: an earlier key than before, so the
+ * replay stops at the first match it loses, above which nothing changes. */
+static inline void replay_earlier(struct cor_event_key *tree, size_t i, size_t top)
+{
+    struct cor_event_key k = tree[i];
+    for (; i > top; i >>= 1) {
+        if (before(&tree[i ^ 1], &k))
+            return;
+        tree[i >> 1] = k;
+    }
+}
+
+static inline struct cor_event_key earlier(const struct cor_event_key *a,
+                                           const struct cor_event_key *b)
+{
+    return before(b, a) ? *b : *a;
+}
+
+/* Recomputes every internal node from the leaves. */
+static void rebuild(struct cor_event_key *tree, size_t width)
+{
+    for (size_t i = width - 1; i >= 1; i--)
+        tree[i] = earlier(&tree[2 * i], &tree[2 * i + 1]);
+}
+
+/* Doubles the leaves (the first call makes MIN_WIDTH), keeping the
+ * events in their leaves. */
+static void grow(struct cor_eventq *q)
+{
+    size_t old = q->width, width = old ? 2 * old : MIN_WIDTH;
+    struct cor_event_key *tree = cor_malloc(2 * width * sizeof *tree);
+    for (size_t i = 0; i < 2 * width; i++)
+        tree[i] = NONE;
+    if (old)
+        memcpy(&tree[width], &q->tree[old], old * sizeof *tree);
+    rebuild(tree, width);
+    free(q->tree);
+    q->tree = tree;
+    q->arg = cor_realloc(q->arg, width * sizeof *q->arg);
+    q->free_bits = cor_realloc(q->free_bits, width / 64 * sizeof *q->free_bits);
+    for (size_t w = old / 64; w < width / 64; w++)
+        q->free_bits[w] = UINT64_MAX;
+    if (q->held)
+        q->held += width - old;
+    if (!old)
+        q->active = 1;
+    q->width = width;
+    q->root = width / q->active;
+}
+
+void cor_eventq_init(struct cor_eventq *q)
+{
+    memset(q, 0, sizeof *q);
+    grow(q);
+}
+
+void cor_eventq_fini(struct cor_eventq *q)
+{
+    free(q->tree);
+    free(q->arg);
+    free(q->free_bits);
+    memset(q, 0, sizeof *q);
+}
+
+void cor_eventq_clear(struct cor_eventq *q)
+{
+    for (size_t i = 0; i < 2 * q->width; i++)
+        q->tree[i] = NONE;
+    for (size_t w = 0; w < q->width / 64; w++)
+        q->free_bits[w] = UINT64_MAX;
+    q->active = 1;
+    q->root = q->width;
+    q->held = 0;
+    q->pending = 0;
+    q->seq = 0;
+}
+
+/* Takes the lowest free leaf, widening the active part to include it. */
+static size_t take_leaf(struct cor_eventq *q)
+{
+    size_t w = 0;
+    while (w < q->width / 64 && q->free_bits[w] == 0)
+        w++;
+    if (w == q->width / 64)
+        grow(q);
+    size_t l = 64 * w + (size_t)__builtin_ctzll(q->free_bits[w]);
+    q->free_bits[w] &= q->free_bits[w] - 1;
+    while (l >= q->active) {
+        /* The node above the old top has not been kept up to date. */
+        q->active *= 2;
+        q->root /= 2;
+        q->tree[q->root] = earlier(&q->tree[2 * q->root], &q->tree[2 * q->root + 1]);
+    }
+    return l;
+}
+
+/* Whether leaves [from, to) are all empty. */
+static bool all_free(const struct cor_eventq *q, size_t from, size_t to)
+{
+    if (to <= 64) {
+        uint64_t mask = (to == 64 ? UINT64_MAX : ((uint64_t)1 << to) - 1) &
+                        ~(((uint64_t)1 << from) - 1);
+        return (q->free_bits[0] & mask) == mask;
+    }
+    for (size_t w = from / 64; w < to / 64; w++)
+        if (q->free_bits[w] != UINT64_MAX)
+            return false;
+    return true;
+}
+
+/* The event pop handed out last leaves its leaf; the active part shrinks
+ * while its upper half is empty. */
+static void retire_held(struct cor_eventq *q)
+{
+    size_t i = q->held, l = i - q->width;
+    q->held = 0;
+    q->tree[i] = NONE;
+    replay(q->tree, i, q->root);
+    q->free_bits[l / 64] |= (uint64_t)1 << (l % 64);
+    while (q->active > 1 && l >= q->active / 2 && all_free(q, q->active / 2, q->active)) {
+        q->active /= 2;
+        q->root *= 2;
+    }
 }
 
 static int cmp_key(const void *a, const void *b)
@@ -110,62 +252,31 @@ static int cmp_key(const void *a, const void *b)
 }
 
 /* The sequence is exhausted: number the queued events 0, 1, ... in their
- * (time, class, sequence) order. Their relative order is unchanged, new
- * events still come after them among ties, and a sorted array is a heap. */
+ * (time, class, sequence) order. Their relative order is unchanged, and
+ * new events still come after them among ties. */
 static void renumber(struct cor_eventq *q)
 {
-    qsort(q->heap, q->n, sizeof *q->heap, cmp_key);
-    for (size_t i = 0; i < q->n; i++)
-        q->heap[i].order = (q->heap[i].order & ~ORDER_SEQ_MASK) |
-                           ((uint64_t)i << ORDER_SEQ_SHIFT);
-    q->seq = q->n;
-}
-
-/* Puts x at slot i or, if it is earlier than the parent, further up: new
- * and former-last events are mostly late, so a step or none. */
-static inline void sift_up(struct cor_event_key *h, size_t i, struct cor_event_key x)
-{
-    while (i > 0) {
-        size_t parent = (i - 1) / 4;
-        if (!before(&x, &h[parent]))
-            break;
-        h[i] = h[parent];
-        i = parent;
+    if (q->held)
+        retire_held(q);
+    struct cor_event_key *all = cor_malloc((q->pending + 1) * sizeof *all);
+    size_t m = 0;
+    for (size_t i = q->width; i < 2 * q->width; i++)
+        if (!is_none(&q->tree[i]))
+            all[m++] = q->tree[i];
+    qsort(all, m, sizeof *all, cmp_key);
+    for (size_t i = 0; i < m; i++) {
+        struct cor_event_key k = all[i];
+        k.order = (k.order & ~ORDER_SEQ_MASK) | ((uint64_t)i << ORDER_SEQ_SHIFT);
+        q->tree[q->width + (k.order & ORDER_LOW_MASK)] = k;
     }
-    h[i] = x;
-}
-
-/* Removes the root for good: the hole walks down to a leaf along the
- * earliest children, without a comparison against the element that fills
- * it, and the former last element sifts up from there (usually a step or
- * none, since it came from the bottom). */
-static void remove_root(struct cor_eventq *q)
-{
-    struct cor_event_key *h = q->heap;
-    size_t n = --q->n;
-    struct cor_event_key last = h[n];
-    h[n] = NONE;
-    if (n == 0)
-        return;
-    size_t i = 0, c;
-    while ((c = 4 * i + 1) < n) {
-        size_t best = earliest_child(h, c);
-        h[i] = h[best];
-        i = best;
-    }
-    sift_up(h, i, last);
+    free(all);
+    rebuild(q->tree, q->width);
+    q->seq = m;
 }
 
 void cor_eventq_push(struct cor_eventq *q, double t, enum cor_event_class cls,
                      uint32_t kind, uint32_t arg)
 {
-    /* Three slots past the last event keep the walk down in bounds. */
-    if (q->n + 4 > q->cap) {
-        size_t old = q->cap;
-        cor_grow((void **)&q->heap, &q->cap, q->n + 4, sizeof *q->heap);
-        for (size_t i = old; i < q->cap; i++)
-            q->heap[i] = NONE;
-    }
     if (q->seq == COR_EVENT_SEQ_LIMIT)
         renumber(q);
     /* t >= 0 (the engine never schedules into the past); + 0.0 turns a
@@ -174,43 +285,41 @@ void cor_eventq_push(struct cor_eventq *q, double t, enum cor_event_class cls,
     struct cor_event_key e;
     memcpy(&e.time, &tt, sizeof e.time);
     e.order = ((uint64_t)cls << ORDER_CLASS_SHIFT) | (q->seq++ << ORDER_SEQ_SHIFT) |
-              ((uint64_t)kind << COR_EVENT_ARG_BITS) | arg;
-    struct cor_event_key *h = q->heap;
+              ((uint64_t)kind << COR_EVENT_ARG_BITS);
+    q->pending++;
     if (q->held) {
-        /* The root is the event being handled: the new one takes its
-         * place and sinks (one walk instead of a removal and an insertion;
-         * most handlers schedule exactly one event). New events are mostly
-         * far in the future, so the loop's exit is well predicted. */
-        q->held = false;
-        size_t i = 0, c;
-        while ((c = 4 * i + 1) < q->n) {
-            size_t best = earliest_child(h, c);
-            if (!before(&h[best], &e))
-                break;
-            h[i] = h[best];
-            i = best;
-        }
-        h[i] = e;
+        /* The event being handled is replaced where it stands: most
+         * handlers schedule exactly one event. */
+        size_t i = q->held;
+        q->held = 0;
+        e.order |= i - q->width;
+        q->tree[i] = e;
+        q->arg[i - q->width] = arg;
+        replay(q->tree, i, q->root);
         return;
     }
-    sift_up(h, q->n++, e);
+    size_t l = take_leaf(q);
+    e.order |= l;
+    q->tree[q->width + l] = e;
+    q->arg[l] = arg;
+    replay_earlier(q->tree, q->width + l, q->root);
 }
 
 bool cor_eventq_pop(struct cor_eventq *q, struct cor_event *out)
 {
-    if (q->held) {
-        q->held = false;
-        remove_root(q);
-    }
-    if (q->n == 0)
+    if (q->held)
+        retire_held(q);
+    const struct cor_event_key *top = &q->tree[q->root];
+    if (is_none(top))
         return false;
-    const struct cor_event_key *top = &q->heap[0];
+    size_t l = (size_t)(top->order & ORDER_LOW_MASK);
     memcpy(&out->t, &top->time, sizeof out->t);
-    out->order = top->order;
     out->kind = (uint32_t)(top->order >> COR_EVENT_ARG_BITS) & ((1u << COR_EVENT_KIND_BITS) - 1);
-    out->arg = (uint32_t)top->order & (COR_EVENT_ARG_LIMIT - 1);
-    /* The event stays at the root until the next push or pop: if the
+    out->arg = q->arg[l];
+    out->order = (top->order & ~ORDER_LOW_MASK) | out->arg;
+    /* The event stays in its leaf until the next push or pop: if the
      * handler schedules an event, that one simply replaces it. */
-    q->held = true;
+    q->held = q->width + l;
+    q->pending--;
     return true;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The event queue: a 4-ary min-heap ordered by (time, class, sequence).
+/* The event queue: a tournament tree ordered by (time, class, sequence).
  *
  * Classes make simultaneous events deterministic (DESIGN §2 "Ties"): closure
  * changes, then arrivals, then departures, then end-of-day consumption; the
@@ -7,8 +7,8 @@
  * knows nothing of convoys: an event carries a kind and an argument that the
  * engine interprets.
  *
- * Ownership: the queue owns its array; it grows (doubling) while a
- * replication warms up and is then reused, so steady state allocates
+ * Ownership: the queue owns its arrays; they grow (doubling) while a
+ * replication warms up and are then reused, so steady state allocates
  * nothing. */
 #ifndef COR_EVENT_H
 #define COR_EVENT_H
@@ -31,8 +31,8 @@ enum cor_event_class {
 /* An event is one 16-byte key: the time's bit pattern, then the order word
  * (from the top) class (3 bits), sequence (28), kind (4), argument (29).
  * Sequences are unique among queued events, so kind and argument never
- * decide an order; they ride in the key so that the heap moves 16 bytes,
- * not 24. When the sequence would overflow, the queued events are
+ * decide an order; they ride in the key so that the queue moves 16 bytes,
+ * not 24 (inside the queue, the argument's bits name the event's leaf). When the sequence would overflow, the queued events are
  * renumbered in their order (see cor_eventq_push), which no real run
  * reaches: it takes 2^28 events in one replication. */
 #define COR_EVENT_SEQ_BITS 28
@@ -55,9 +55,21 @@ struct cor_event {
 };
 
 struct cor_eventq {
-    struct cor_event_key *heap; /* cap slots; [n, cap) hold the all-ones key */
-    size_t n, cap;      /* n counts a held root */
-    bool held;          /* the root was popped; the next push replaces it */
+    /* A tournament tree: each internal node tree[i] holds the earlier of
+     * tree[2i] and tree[2i + 1], and the leaves tree[width + l] hold the
+     * events (all ones where none). Events are put in the lowest free
+     * leaves, and only the first `active` leaves (a power of two) can hold
+     * any: their subtree's top, tree[root] with root = width / active, is
+     * the earliest event. A leaf's key carries the leaf number where the
+     * argument would be; the argument is arg[l]. */
+    struct cor_event_key *tree;
+    uint32_t *arg;
+    uint64_t *free_bits; /* bit l: leaf l is empty */
+    size_t width;        /* leaves, a power of two, at least 64 */
+    size_t active, root;
+    size_t held;         /* tree index of the event pop handed out but left
+                            in place until the next push or pop, or 0 */
+    size_t pending;      /* events queued, not yet popped */
     uint64_t seq;
 };
 
@@ -73,7 +85,7 @@ bool cor_eventq_pop(struct cor_eventq *q, struct cor_event *e);
 
 static inline size_t cor_eventq_count(const struct cor_eventq *q)
 {
-    return q->n - q->held;
+    return q->pending;
 }
 
 #endif

@@ -29,29 +29,29 @@ static void test_event_orders_by_time_class_sequence(void **state)
  * pop must return the earliest of the queued events by (time, class,
  * insertion order). Times only move forward, as in a simulation, and many
  * share a time, so ties are exercised; pushing right after a pop exercises
- * the queue's replacement of the root it still holds. first_seq puts the
- * sequence counter anywhere, so that its renumbering can be reached. */
-static void check_random_against_list(uint64_t first_seq)
+ * the queue's replacement of the event it still holds. With swing, the
+ * queue fills to a few hundred events and drains to none, again and again,
+ * so that it grows, widens and narrows the part of its tree in use many
+ * times over; otherwise it grows to thousands. Ends with a clear. */
+enum { ROUNDS = 20000 };
+
+struct item {
+    double t;
+    unsigned cls;
+    bool queued;
+};
+
+static void run_rounds(struct cor_eventq *q, gsl_rng *r, struct item *items, bool swing)
 {
-    struct cor_eventq q;
-    cor_eventq_init(&q);
-    q.seq = first_seq;
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
-    enum { ROUNDS = 20000 };
-    struct item {
-        double t;
-        unsigned cls, id;
-        bool queued;
-    } *items = calloc(ROUNDS, sizeof *items);
-    assert_non_null(items);
     double now = 0;
     unsigned pushed = 0, popped = 0;
     for (int round = 0; round < ROUNDS; round++) {
-        if (gsl_rng_uniform(r) < 0.6 || cor_eventq_count(&q) == 0) {
+        double p_push = swing ? (round / 400 % 2 ? 0.3 : 0.7) : 0.6;
+        if (gsl_rng_uniform(r) < p_push || cor_eventq_count(q) == 0) {
             double t = now + (double)gsl_rng_uniform_int(r, 4);
             unsigned cls = (unsigned)gsl_rng_uniform_int(r, 5);
-            items[pushed] = (struct item){t, cls, pushed, true};
-            cor_eventq_push(&q, t, (enum cor_event_class)cls, cls, pushed);
+            items[pushed] = (struct item){t, cls, true};
+            cor_eventq_push(q, t, (enum cor_event_class)cls, cls, pushed);
             pushed++;
         } else {
             int want = -1;
@@ -63,7 +63,7 @@ static void check_random_against_list(uint64_t first_seq)
                     want = (int)i; /* ids rise with i: ties keep the first */
             }
             struct cor_event e;
-            assert_true(cor_eventq_pop(&q, &e));
+            assert_true(cor_eventq_pop(q, &e));
             assert_int_equal(e.arg, (unsigned)want);
             assert_int_equal(e.kind, items[want].cls);
             assert_true(e.t == items[want].t);
@@ -71,12 +71,29 @@ static void check_random_against_list(uint64_t first_seq)
             now = e.t;
             popped++;
         }
-        assert_int_equal(pushed - popped, cor_eventq_count(&q));
+        assert_int_equal(pushed - popped, cor_eventq_count(q));
     }
-    cor_eventq_clear(&q);
-    assert_int_equal(cor_eventq_count(&q), 0);
+    cor_eventq_clear(q);
+    assert_int_equal(cor_eventq_count(q), 0);
     struct cor_event e;
-    assert_false(cor_eventq_pop(&q, &e));
+    assert_false(cor_eventq_pop(q, &e));
+}
+
+/* Two runs of rounds on one queue, the second after the first's clear.
+ * first_seq puts the sequence counter anywhere, so that its renumbering
+ * can be reached. */
+static void check_random_against_list(uint64_t first_seq, bool swing)
+{
+    struct cor_eventq q;
+    cor_eventq_init(&q);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    struct item *items = calloc(ROUNDS, sizeof *items);
+    assert_non_null(items);
+    for (int run = 0; run < 2; run++) {
+        memset(items, 0, ROUNDS * sizeof *items);
+        q.seq = first_seq;
+        run_rounds(&q, r, items, swing);
+    }
     free(items);
     gsl_rng_free(r);
     cor_eventq_fini(&q);
@@ -85,7 +102,13 @@ static void check_random_against_list(uint64_t first_seq)
 static void test_event_random_against_list(void **state)
 {
     (void)state;
-    check_random_against_list(0);
+    check_random_against_list(0, false);
+}
+
+static void test_event_random_swinging_size(void **state)
+{
+    (void)state;
+    check_random_against_list(0, true);
 }
 
 /* The 28-bit sequence runs out after 2^28 pushes in one replication; the
@@ -93,7 +116,8 @@ static void test_event_random_against_list(void **state)
 static void test_event_sequence_renumbered(void **state)
 {
     (void)state;
-    check_random_against_list(COR_EVENT_SEQ_LIMIT - 300);
+    check_random_against_list(COR_EVENT_SEQ_LIMIT - 300, false);
+    check_random_against_list(COR_EVENT_SEQ_LIMIT - 300, true);
 }
 
 /* -0.0 and +0.0 are the same instant: their tie falls to class and order. */
@@ -140,6 +164,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_event_orders_by_time_class_sequence),
         cmocka_unit_test(test_event_random_against_list),
+        cmocka_unit_test(test_event_random_swinging_size),
         cmocka_unit_test(test_event_sequence_renumbered),
         cmocka_unit_test(test_event_negative_zero),
         cmocka_unit_test(test_event_kind_and_arg_ranges),
