@@ -71,7 +71,7 @@ struct convoy {
     int flow;
     int route;          /* index into the flow's routes */
     int leg;            /* next leg to enter, or the leg being travelled */
-    int leg0;           /* its route's first leg in the per-leg tables */
+    int stop0;          /* its route's first stop in the engine's stops */
     int trucks;
     int next;           /* queue or free-list link, -1 at the end */
     double wait_start;  /* when it joined an escort queue */
@@ -87,6 +87,25 @@ struct fifo {
     int head, tail;
 };
 
+/* A route's node and the leg that leaves it, with what the hot path reads
+ * of both in one place: resolved from the scenario when the engine is
+ * made (flags, segment, node) and from the epoch in force (travel time and
+ * ambush probabilities, see refresh_epoch). */
+struct stop {
+    double travel;      /* the leg's hours at the current season's speed */
+    double p[2];        /* its ambush probability now, unescorted and escorted */
+    int segment;        /* the leg's segment; -1 at the destination */
+    int node;
+    unsigned flags;
+};
+
+enum {
+    STOP_DESTINATION = 1, /* the route ends here */
+    STOP_ESCORT_FROM = 2, /* the flow's escort stretch starts here */
+    STOP_ESCORT_TO = 4,   /* and ends here */
+    STOP_DWELL = 8        /* convoys passing through dwell here */
+};
+
 struct cor_engine {
     const struct cor_model *m;
     const struct cor_scenario *sc;
@@ -97,12 +116,11 @@ struct cor_engine {
     int free_head;
     long next_serial;
     /* The step functions (season speed, phase hazard) are constant until
-     * epoch_end; their values, and the ambush probability of every route
-     * leg at the current phase, unescorted [2i] and escorted [2i + 1], are
-     * refreshed only when an event reaches it. */
+     * epoch_end; their values, and every stop's travel time and ambush
+     * probabilities, are refreshed only when an event reaches it. */
     double epoch_end;
     double speed_now, hazard_now;
-    double *leg_p;
+    struct stop *stops;        /* model->nstops */
     /* per segment */
     int *closed;               /* active closures */
     double *closed_since;      /* when the count last rose from 0 */
@@ -208,13 +226,13 @@ struct cor_model *cor_model_new(const struct cor_scenario *sc, int days)
     m->sc = sc;
     m->days = days;
     m->t_end = 24.0 * days;
-    m->route_legs = cor_calloc((size_t)sc->nflows + 1, sizeof *m->route_legs);
+    m->route_stops = cor_calloc((size_t)sc->nflows + 1, sizeof *m->route_stops);
     for (int f = 0; f < sc->nflows; f++) {
         const struct cor_flow *fl = &sc->flows[f];
-        m->route_legs[f] = cor_calloc((size_t)fl->nroutes, sizeof **m->route_legs);
+        m->route_stops[f] = cor_calloc((size_t)fl->nroutes, sizeof **m->route_stops);
         for (int r = 0; r < fl->nroutes; r++) {
-            m->route_legs[f][r] = m->nlegs;
-            m->nlegs += fl->routes[r].nnodes - 1;
+            m->route_stops[f][r] = m->nstops;
+            m->nstops += fl->routes[r].nnodes;
         }
     }
     season_steps(&m->speed, sc, 0);
@@ -237,8 +255,8 @@ void cor_model_free(struct cor_model *m)
     steps_free(&m->closure_rate);
     steps_free(&m->hazard);
     for (int f = 0; f < m->sc->nflows; f++)
-        free(m->route_legs[f]);
-    free(m->route_legs);
+        free(m->route_stops[f]);
+    free(m->route_stops);
     free(m);
 }
 
@@ -305,7 +323,23 @@ struct cor_engine *cor_engine_new(const struct cor_model *m)
     cor_rng_init(&e->rng, sc->nflows, sc->nclosures);
     size_t ns = (size_t)sc->nsegments + 1, ne = (size_t)sc->nescorts + 1;
     size_t nf = (size_t)sc->nflows + 1, nk = (size_t)sc->nstocks + 1;
-    e->leg_p = cor_calloc(2 * (size_t)m->nlegs + 1, sizeof *e->leg_p);
+    e->stops = cor_calloc((size_t)m->nstops + 1, sizeof *e->stops);
+    struct stop *st = e->stops;
+    for (int f = 0; f < sc->nflows; f++) {
+        const struct cor_flow *fl = &sc->flows[f];
+        for (int r = 0; r < fl->nroutes; r++) {
+            const struct cor_route *rt = &fl->routes[r];
+            for (int i = 0; i < rt->nnodes; i++, st++) {
+                bool last = i == rt->nnodes - 1;
+                st->segment = last ? -1 : rt->legs[i].segment;
+                st->node = rt->nodes[i];
+                st->flags = (last ? STOP_DESTINATION : 0) |
+                            (fl->escort >= 0 && i == rt->escort_from_leg ? STOP_ESCORT_FROM : 0) |
+                            (i == rt->escort_to_leg ? STOP_ESCORT_TO : 0) |
+                            (sc->nodes[st->node].has_dwell && !last ? STOP_DWELL : 0);
+            }
+        }
+    }
     e->closed = cor_calloc(ns, sizeof *e->closed);
     e->closed_since = cor_calloc(ns, sizeof *e->closed_since);
     e->seg_wait = cor_calloc(ns, sizeof *e->seg_wait);
@@ -327,7 +361,7 @@ void cor_engine_free(struct cor_engine *e)
     cor_eventq_fini(&e->q);
     cor_rng_fini(&e->rng);
     free(e->convoys);
-    free(e->leg_p);
+    free(e->stops);
     free(e->closed);
     free(e->closed_since);
     free(e->seg_wait);
@@ -483,7 +517,7 @@ static int convoy_new(struct cor_engine *e, int flow, int trucks)
     cv->flow = flow;
     cv->fl = &e->sc->flows[flow];
     cv->rt = &cv->fl->routes[0];
-    cv->leg0 = e->m->route_legs[flow][0];
+    cv->stop0 = e->m->route_stops[flow][0];
     cv->trucks = trucks;
     cv->next = -1;
     cv->serial = e->next_serial++;
@@ -582,8 +616,9 @@ static double ambush_probability(double rate, const struct cor_segment *seg)
 }
 
 /* Time t has reached the end of the current epoch: read the step functions
- * afresh and recompute every leg's ambush probability (a few dozen expm1
- * per phase or season change, instead of one per segment entry). */
+ * afresh and recompute every stop's travel time and ambush probabilities
+ * (a few dozen divisions and expm1 per phase or season change, instead of
+ * one per segment entry), with the very expressions the entry would use. */
 static void refresh_epoch(struct cor_engine *e, double t)
 {
     const struct cor_scenario *sc = e->sc;
@@ -591,22 +626,24 @@ static void refresh_epoch(struct cor_engine *e, double t)
     e->speed_now = cor_steps_at(&m->speed, t);
     e->hazard_now = cor_steps_at(&m->hazard, t);
     e->epoch_end = fmin(steps_next(&m->speed, t), steps_next(&m->hazard, t));
-    double *p = e->leg_p;
+    struct stop *st = e->stops;
     for (int f = 0; f < sc->nflows; f++) {
         const struct cor_flow *fl = &sc->flows[f];
         for (int r = 0; r < fl->nroutes; r++) {
             const struct cor_route *rt = &fl->routes[r];
-            for (int l = 0; l + 1 < rt->nnodes; l++, p += 2) {
+            for (int l = 0; l + 1 < rt->nnodes; l++, st++) {
                 const struct cor_segment *seg = &sc->segments[rt->legs[l].segment];
+                st->travel = rt->legs[l].base_hours / e->speed_now;
                 double rate = hazard_ahead(e, fl, rt, l);
-                p[0] = ambush_probability(rate, seg);
+                st->p[0] = ambush_probability(rate, seg);
                 if (fl->escort >= 0) {
                     rate *= sc->escorts[fl->escort].hazard_factor;
-                    p[1] = ambush_probability(rate, seg);
+                    st->p[1] = ambush_probability(rate, seg);
                 } else {
-                    p[1] = p[0];
+                    st->p[1] = st->p[0];
                 }
             }
+            st++; /* the destination: no leg */
         }
     }
 }
@@ -621,6 +658,7 @@ static void enter(struct cor_engine *e, int c, double t)
     const struct cor_flow *fl = cv->fl;
     const struct cor_route *rt = cv->rt;
     const struct cor_leg *leg = &rt->legs[cv->leg];
+    const struct stop *st = &e->stops[cv->stop0 + cv->leg];
     const struct cor_ambush *am = &sc->ambush;
     bool escorted = cv->has_escort != 0;
     double delay = 0.0;
@@ -629,7 +667,7 @@ static void enter(struct cor_engine *e, int c, double t)
     trace(e, t, COR_TRACE_ENTER, f, c, leg->from, leg->segment, -1, 0, 0, 0);
     /* No draw where the probability is 0 (no hazard, or a phase factor of
      * 0): adding a safe segment leaves the ambush stream where it was. */
-    double p = e->leg_p[2 * (cv->leg0 + cv->leg) + escorted];
+    double p = st->p[escorted];
     if (p > 0.0) {
         gsl_rng *ra = cor_rng_stream(&e->rng, COR_STREAM_AMBUSH);
         if (cor_rng_uniform(ra) < p) {
@@ -673,8 +711,7 @@ static void enter(struct cor_engine *e, int c, double t)
             }
         }
     }
-    double travel = leg->base_hours / e->speed_now;
-    schedule(e, t + travel + delay, COR_CLASS_ARRIVAL, EV_ARRIVE, c);
+    schedule(e, t + st->travel + delay, COR_CLASS_ARRIVAL, EV_ARRIVE, c);
 }
 
 /* Whether route rt leaves node `node` by a usable segment now: open, and
@@ -729,7 +766,7 @@ static void switch_route(struct cor_engine *e, int c, int r, int leg, double t)
         escort_release(e, c, t);
     cv->route = r;
     cv->rt = alt;
-    cv->leg0 = e->m->route_legs[cv->flow][r];
+    cv->stop0 = e->m->route_stops[cv->flow][r];
     cv->leg = leg;
     trace(e, t, COR_TRACE_REROUTE, cv->flow, c, alt->nodes[leg], alt->legs[leg].segment, -1,
           0, 0, extra);
@@ -753,7 +790,7 @@ static void try_enter(struct cor_engine *e, int c, double t)
     struct convoy *cv = &e->convoys[c];
     const struct cor_flow *fl = cv->fl;
     const struct cor_route *rt = cv->rt;
-    int s = rt->legs[cv->leg].segment;
+    int s = e->stops[cv->stop0 + cv->leg].segment;
     cv->state = CONVOY_MOVING;
     if (fl->reroute_on_hazard &&
         hazard_ahead(e, fl, rt, cv->leg) > fl->reroute_hazard_above && reroute(e, c, t)) {
@@ -786,17 +823,16 @@ static void try_enter(struct cor_engine *e, int c, double t)
 static void advance(struct cor_engine *e, int c, double t)
 {
     struct convoy *cv = &e->convoys[c];
-    const struct cor_flow *fl = cv->fl;
-    const struct cor_route *rt = cv->rt;
-    if (cv->leg == rt->nnodes - 1) {
+    const struct stop *st = &e->stops[cv->stop0 + cv->leg];
+    if (st->flags & STOP_DESTINATION) {
         deliver(e, c, t);
         return;
     }
-    if (fl->escort >= 0 && cv->leg == rt->escort_from_leg && !cv->has_escort) {
+    if ((st->flags & STOP_ESCORT_FROM) && !cv->has_escort) {
+        const struct cor_flow *fl = cv->fl;
         cv->wait_start = t;
         if (e->units_free[fl->escort] == 0) {
-            trace(e, t, COR_TRACE_ESCORT_WAIT, cv->flow, c, rt->nodes[cv->leg], -1, -1, 0,
-                  0, 0);
+            trace(e, t, COR_TRACE_ESCORT_WAIT, cv->flow, c, st->node, -1, -1, 0, 0, 0);
             fifo_push(e, &e->esc_wait[fl->escort], c);
             return;
         }
@@ -851,16 +887,14 @@ static void on_depart(struct cor_engine *e, int f, double t)
 static void on_arrive(struct cor_engine *e, int c, double t)
 {
     struct convoy *cv = &e->convoys[c];
-    const struct cor_route *rt = route_of(e, c);
     cv->leg++;
-    int node = rt->nodes[cv->leg];
-    trace(e, t, COR_TRACE_ARRIVE, cv->flow, c, node, rt->legs[cv->leg - 1].segment, -1, 0,
-          0, 0);
-    if (cv->has_escort && cv->leg == rt->escort_to_leg)
+    const struct stop *st = &e->stops[cv->stop0 + cv->leg];
+    trace(e, t, COR_TRACE_ARRIVE, cv->flow, c, st->node, st[-1].segment, -1, 0, 0, 0);
+    if (cv->has_escort && (st->flags & STOP_ESCORT_TO))
         escort_release(e, c, t);
-    const struct cor_node *nd = &e->sc->nodes[node];
-    if (nd->has_dwell && cv->leg < rt->nnodes - 1) {
+    if (st->flags & STOP_DWELL) {
         /* Border clearance and the like: on the way, never at the end. */
+        const struct cor_node *nd = &e->sc->nodes[st->node];
         double d = cor_dist_sample(&nd->dwell_hours, cor_rng_stream(&e->rng, COR_STREAM_DURATION));
         schedule(e, t + d, COR_CLASS_ARRIVAL, EV_DWELL_END, c);
         return;

@@ -57,10 +57,11 @@ struct cor_model {
     struct cor_steps speed;      /* product of season speed factors */
     struct cor_steps closure_rate; /* product of season closure-rate factors */
     struct cor_steps hazard;     /* phase hazard factor (1 before the first) */
-    /* Route legs numbered across all flows and routes, for per-leg tables:
-     * flow f's route r has legs route_legs[f][r] + 0, 1, ... */
-    int **route_legs;
-    int nlegs;
+    /* Route stops (a route's nodes, each with the leg that leaves it)
+     * numbered across all flows and routes, for per-stop tables: flow f's
+     * route r has stops route_stops[f][r] + 0, 1, ..., nnodes - 1. */
+    int **route_stops;
+    int nstops;
 };
 
 /* Per replication, per city x commodity. */
