@@ -58,6 +58,17 @@ _Static_assert(3 + COR_EVENT_SEQ_BITS + COR_EVENT_KIND_BITS + COR_EVENT_ARG_BITS
 
 #define MIN_WIDTH 64 /* one word of free_bits */
 
+/* Words of the free-leaf bitmap, and words of its summary. */
+static inline size_t bit_words(size_t width)
+{
+    return width / 64;
+}
+
+static inline size_t summary_words(size_t width)
+{
+    return (bit_words(width) + 63) / 64;
+}
+
 static const struct cor_event_key NONE = {UINT64_MAX, UINT64_MAX};
 
 /* Real keys have a non-negative time, whose sign bit is 0. */
@@ -160,9 +171,14 @@ static void grow(struct cor_eventq *q)
     free(q->tree);
     q->tree = tree;
     q->arg = cor_realloc(q->arg, width * sizeof *q->arg);
-    q->free_bits = cor_realloc(q->free_bits, width / 64 * sizeof *q->free_bits);
-    for (size_t w = old / 64; w < width / 64; w++)
+    q->free_bits = cor_realloc(q->free_bits, bit_words(width) * sizeof *q->free_bits);
+    for (size_t w = bit_words(old); w < bit_words(width); w++)
         q->free_bits[w] = UINT64_MAX;
+    q->free_words = cor_realloc(q->free_words, summary_words(width) * sizeof *q->free_words);
+    for (size_t s = old ? summary_words(old) : 0; s < summary_words(width); s++)
+        q->free_words[s] = 0;
+    for (size_t w = bit_words(old); w < bit_words(width); w++)
+        q->free_words[w / 64] |= (uint64_t)1 << (w % 64);
     if (q->held)
         q->held += width - old;
     if (!old)
@@ -182,6 +198,7 @@ void cor_eventq_fini(struct cor_eventq *q)
     free(q->tree);
     free(q->arg);
     free(q->free_bits);
+    free(q->free_words);
     memset(q, 0, sizeof *q);
 }
 
@@ -189,8 +206,12 @@ void cor_eventq_clear(struct cor_eventq *q)
 {
     for (size_t i = 0; i < 2 * q->width; i++)
         q->tree[i] = NONE;
-    for (size_t w = 0; w < q->width / 64; w++)
+    for (size_t w = 0; w < bit_words(q->width); w++)
         q->free_bits[w] = UINT64_MAX;
+    for (size_t s = 0; s < summary_words(q->width); s++)
+        q->free_words[s] = 0;
+    for (size_t w = 0; w < bit_words(q->width); w++)
+        q->free_words[w / 64] |= (uint64_t)1 << (w % 64);
     q->active = 1;
     q->root = q->width;
     q->held = 0;
@@ -198,16 +219,24 @@ void cor_eventq_clear(struct cor_eventq *q)
     q->seq = 0;
 }
 
-/* Takes the lowest free leaf, widening the active part to include it. */
+/* Takes the lowest free leaf, widening the active part to include it. The
+ * summary finds the bitmap's first word with a free leaf: one word covers
+ * 4,096 leaves, so the scan is a step or two however full the queue. */
 static size_t take_leaf(struct cor_eventq *q)
 {
-    size_t w = 0;
-    while (w < q->width / 64 && q->free_bits[w] == 0)
-        w++;
-    if (w == q->width / 64)
+    size_t s;
+    for (;;) {
+        for (s = 0; s < summary_words(q->width) && q->free_words[s] == 0; s++)
+            ;
+        if (s < summary_words(q->width))
+            break;
         grow(q);
+    }
+    size_t w = 64 * s + (size_t)__builtin_ctzll(q->free_words[s]);
     size_t l = 64 * w + (size_t)__builtin_ctzll(q->free_bits[w]);
     q->free_bits[w] &= q->free_bits[w] - 1;
+    if (q->free_bits[w] == 0)
+        q->free_words[s] &= ~((uint64_t)1 << (w % 64));
     while (l >= q->active) {
         /* The node above the old top has not been kept up to date. */
         q->active *= 2;
@@ -240,6 +269,7 @@ static void retire_held(struct cor_eventq *q)
     q->tree[i] = NONE;
     replay(q->tree, i, q->root);
     q->free_bits[l / 64] |= (uint64_t)1 << (l % 64);
+    q->free_words[l / 4096] |= (uint64_t)1 << (l / 64 % 64);
     while (q->active > 1 && l >= q->active / 2 && all_free(q, q->active / 2, q->active)) {
         q->active /= 2;
         q->root *= 2;

@@ -65,6 +65,7 @@ struct cor_eventq {
     struct cor_event_key *tree;
     uint32_t *arg;
     uint64_t *free_bits; /* bit l: leaf l is empty */
+    uint64_t *free_words; /* bit w: free_bits[w] is not 0 */
     size_t width;        /* leaves, a power of two, at least 64 */
     size_t active, root;
     size_t held;         /* tree index of the event pop handed out but left

@@ -120,6 +120,51 @@ static void test_event_sequence_renumbered(void **state)
     check_random_against_list(COR_EVENT_SEQ_LIMIT - 300, true);
 }
 
+/* Tens of thousands of events at once, more than one word of the queue's
+ * free-leaf summary covers (4,096 leaves): all pushed, then half popped,
+ * half as many pushed again (into the freed leaves), then all popped, each
+ * pop the earliest by (time, class, insertion order). */
+static void test_event_large_queue(void **state)
+{
+    (void)state;
+    enum { N = 20000 };
+    struct cor_eventq q;
+    cor_eventq_init(&q);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    unsigned id = 0;
+    double last_t = 0;
+    unsigned last_cls = 0, last_id = 0;
+    bool any = false;
+    for (int phase = 0; phase < 3; phase++) {
+        int n = phase == 0 ? N : phase == 1 ? N / 4 : 0;
+        for (int i = 0; i < n; i++) {
+            /* After the last pop, so that every pop follows the one before. */
+            double t = last_t + 1.0 + (double)gsl_rng_uniform_int(r, 1000);
+            unsigned cls = (unsigned)gsl_rng_uniform_int(r, 5);
+            cor_eventq_push(&q, t, (enum cor_event_class)cls, cls, id++);
+        }
+        size_t pops = phase == 0 ? N / 2 : cor_eventq_count(&q);
+        for (size_t i = 0; i < pops; i++) {
+            struct cor_event e;
+            assert_true(cor_eventq_pop(&q, &e));
+            if (any) {
+                bool later = e.t > last_t || (e.t == last_t && e.kind > last_cls) ||
+                             (e.t == last_t && e.kind == last_cls && e.arg > last_id);
+                assert_true(later);
+            }
+            any = true;
+            last_t = e.t;
+            last_cls = e.kind;
+            last_id = e.arg;
+        }
+    }
+    assert_int_equal(cor_eventq_count(&q), 0);
+    struct cor_event e;
+    assert_false(cor_eventq_pop(&q, &e));
+    gsl_rng_free(r);
+    cor_eventq_fini(&q);
+}
+
 /* -0.0 and +0.0 are the same instant: their tie falls to class and order. */
 static void test_event_negative_zero(void **state)
 {
@@ -165,6 +210,7 @@ int main(void)
         cmocka_unit_test(test_event_orders_by_time_class_sequence),
         cmocka_unit_test(test_event_random_against_list),
         cmocka_unit_test(test_event_random_swinging_size),
+        cmocka_unit_test(test_event_large_queue),
         cmocka_unit_test(test_event_sequence_renumbered),
         cmocka_unit_test(test_event_negative_zero),
         cmocka_unit_test(test_event_kind_and_arg_ranges),
