@@ -313,18 +313,13 @@ static void reset_result(struct cor_rep_result *r)
 
 /* ---- the engine -------------------------------------------------------- */
 
-struct cor_engine *cor_engine_new(const struct cor_model *m)
+/* The stops of every flow's every route, in the model's numbering; their
+ * travel times and probabilities are filled in by refresh_epoch. The
+ * caller frees the array. */
+static struct stop *stops_new(const struct cor_model *m)
 {
     const struct cor_scenario *sc = m->sc;
-    struct cor_engine *e = cor_calloc(1, sizeof *e);
-    e->m = m;
-    e->sc = sc;
-    cor_eventq_init(&e->q);
-    cor_rng_init(&e->rng, sc->nflows, sc->nclosures);
-    size_t ns = (size_t)sc->nsegments + 1, ne = (size_t)sc->nescorts + 1;
-    size_t nf = (size_t)sc->nflows + 1, nk = (size_t)sc->nstocks + 1;
-    e->stops = cor_calloc((size_t)m->nstops + 1, sizeof *e->stops);
-    struct stop *st = e->stops;
+    struct stop *stops = cor_calloc((size_t)m->nstops + 1, sizeof *stops), *st = stops;
     for (int f = 0; f < sc->nflows; f++) {
         const struct cor_flow *fl = &sc->flows[f];
         for (int r = 0; r < fl->nroutes; r++) {
@@ -340,6 +335,20 @@ struct cor_engine *cor_engine_new(const struct cor_model *m)
             }
         }
     }
+    return stops;
+}
+
+struct cor_engine *cor_engine_new(const struct cor_model *m)
+{
+    const struct cor_scenario *sc = m->sc;
+    struct cor_engine *e = cor_calloc(1, sizeof *e);
+    e->m = m;
+    e->sc = sc;
+    cor_eventq_init(&e->q);
+    cor_rng_init(&e->rng, sc->nflows, sc->nclosures);
+    size_t ns = (size_t)sc->nsegments + 1, ne = (size_t)sc->nescorts + 1;
+    size_t nf = (size_t)sc->nflows + 1, nk = (size_t)sc->nstocks + 1;
+    e->stops = stops_new(m);
     e->closed = cor_calloc(ns, sizeof *e->closed);
     e->closed_since = cor_calloc(ns, sizeof *e->closed_since);
     e->seg_wait = cor_calloc(ns, sizeof *e->seg_wait);
