@@ -332,6 +332,18 @@ static const struct cor_ynode *section(struct loader *L, const struct cor_ynode 
     return want(L, v, k, Q(key)) ? v : NULL;
 }
 
+/* How many entries of the map or sequence c are read: all of them, or the
+ * first `cap` with an error at the first one past it. */
+static size_t capped(struct loader *L, const struct cor_ynode *c, size_t cap,
+                     const char *what)
+{
+    if (c->n <= cap)
+        return c->n;
+    err(L, c->kind == COR_YNODE_MAP ? c->keys[cap] : c->items[cap], "too many %s (cap %zu)",
+        what, cap);
+    return cap;
+}
+
 /* --------------------------------------------------------- scalar values */
 
 /* Any finite number: whole-number keys and the seed check their own,
@@ -753,15 +765,11 @@ static void load_commodities(struct loader *L, const struct cor_ynode *root)
         L->commodities_ok = false;
         return;
     }
-    size_t n = m->n;
-    if (n == 0)
+    if (m->n == 0)
         err(L, m, "'commodities' must list at least one commodity");
-    if (n > COR_MAX_COMMODITIES) {
-        err(L, m->keys[COR_MAX_COMMODITIES], "too many commodities (cap %d)",
-            COR_MAX_COMMODITIES);
-        n = COR_MAX_COMMODITIES;
+    size_t n = capped(L, m, COR_MAX_COMMODITIES, "commodities");
+    if (n < m->n)
         L->commodities_ok = false;
-    }
     s->commodities = cor_calloc(n, sizeof *s->commodities);
     s->ncommodities = (int)n;
     for (size_t i = 0; i < n; i++) {
@@ -792,14 +800,11 @@ static void load_nodes(struct loader *L, const struct cor_ynode *root)
         L->nodes_ok = false;
         return;
     }
-    size_t n = m->n;
-    if (n == 0)
+    if (m->n == 0)
         err(L, m, "'nodes' must list at least one node");
-    if (n > COR_MAX_NODES) {
-        err(L, m->keys[COR_MAX_NODES], "too many nodes (cap %d)", COR_MAX_NODES);
-        n = COR_MAX_NODES;
+    size_t n = capped(L, m, COR_MAX_NODES, "nodes");
+    if (n < m->n)
         L->nodes_ok = false;
-    }
     s->nodes = cor_calloc(n, sizeof *s->nodes);
     s->nnodes = (int)n;
     for (size_t i = 0; i < n; i++) {
@@ -874,12 +879,9 @@ static void load_segments(struct loader *L, const struct cor_ynode *root)
     }
     /* An empty list is allowed: a one-node scenario (a city living on its
      * stock) has nothing to join, and is the simplest model to check. */
-    size_t n = q->n;
-    if (n > COR_MAX_SEGMENTS) {
-        err(L, q->items[COR_MAX_SEGMENTS], "too many segments (cap %d)", COR_MAX_SEGMENTS);
-        n = COR_MAX_SEGMENTS;
+    size_t n = capped(L, q, COR_MAX_SEGMENTS, "segments");
+    if (n < q->n)
         L->segments_ok = false;
-    }
     s->segments = cor_calloc(n, sizeof *s->segments);
     s->nsegments = (int)n;
     L->seg_at = cor_calloc(n, sizeof *L->seg_at);
@@ -1032,11 +1034,7 @@ static void load_phases(struct loader *L, const struct cor_ynode *t)
     const struct cor_ynode *q = section(L, t, "phases", COR_YNODE_SEQ, false);
     if (!q)
         return;
-    size_t n = q->n;
-    if (n > COR_MAX_PHASES) {
-        err(L, q->items[COR_MAX_PHASES], "too many phases (cap %d)", COR_MAX_PHASES);
-        n = COR_MAX_PHASES;
-    }
+    size_t n = capped(L, q, COR_MAX_PHASES, "phases");
     s->phases = cor_calloc(n, sizeof *s->phases);
     s->nphases = (int)n;
     const struct cor_ynode *prev = NULL;
@@ -1070,11 +1068,7 @@ static void load_closures(struct loader *L, const struct cor_ynode *t)
     const struct cor_ynode *q = section(L, t, "closures", COR_YNODE_SEQ, false);
     if (!q)
         return;
-    size_t n = q->n;
-    if (n > COR_MAX_CLOSURES) {
-        err(L, q->items[COR_MAX_CLOSURES], "too many closures (cap %d)", COR_MAX_CLOSURES);
-        n = COR_MAX_CLOSURES;
-    }
+    size_t n = capped(L, q, COR_MAX_CLOSURES, "closures");
     s->closures = cor_calloc(n, sizeof *s->closures);
     s->nclosures = (int)n;
     for (size_t i = 0; i < n; i++) {
@@ -1117,11 +1111,7 @@ static void load_seasons(struct loader *L, const struct cor_ynode *t)
     const struct cor_ynode *q = section(L, t, "seasons", COR_YNODE_SEQ, false);
     if (!q)
         return;
-    size_t n = q->n;
-    if (n > COR_MAX_SEASONS) {
-        err(L, q->items[COR_MAX_SEASONS], "too many seasons (cap %d)", COR_MAX_SEASONS);
-        n = COR_MAX_SEASONS;
-    }
+    size_t n = capped(L, q, COR_MAX_SEASONS, "seasons");
     s->seasons = cor_calloc(n, sizeof *s->seasons);
     s->nseasons = (int)n;
     for (size_t i = 0; i < n; i++) {
@@ -1171,12 +1161,9 @@ static void load_escorts(struct loader *L, const struct cor_ynode *root)
     const struct cor_ynode *m = section(L, root, "escorts", COR_YNODE_MAP, false);
     if (!m)
         return;
-    size_t n = m->n;
-    if (n > COR_MAX_ESCORTS) {
-        err(L, m->keys[COR_MAX_ESCORTS], "too many escorts (cap %d)", COR_MAX_ESCORTS);
-        n = COR_MAX_ESCORTS;
+    size_t n = capped(L, m, COR_MAX_ESCORTS, "escorts");
+    if (n < m->n)
         L->escorts_ok = false;
-    }
     s->escorts = cor_calloc(n, sizeof *s->escorts);
     s->nescorts = (int)n;
     L->escort_ok = cor_calloc(n, sizeof *L->escort_ok);
@@ -1399,12 +1386,7 @@ static bool load_alternates(struct loader *L, const struct cor_ynode *q, struct 
 {
     if (!want(L, q, COR_YNODE_SEQ, "'alternates'"))
         return false;
-    size_t n = q->n;
-    if (n > COR_MAX_ALTERNATES) {
-        err(L, q->items[COR_MAX_ALTERNATES], "too many alternates (cap %d)",
-            COR_MAX_ALTERNATES);
-        n = COR_MAX_ALTERNATES;
-    }
+    size_t n = capped(L, q, COR_MAX_ALTERNATES, "alternates");
     bool ok = true;
     for (size_t i = 0; i < n; i++) {
         struct cor_route *rt = &f->routes[f->nroutes++];
@@ -1450,11 +1432,7 @@ static void load_flows(struct loader *L, const struct cor_ynode *root)
     const struct cor_ynode *q = section(L, root, "flows", COR_YNODE_SEQ, false);
     if (!q)
         return;
-    size_t n = q->n;
-    if (n > COR_MAX_FLOWS) {
-        err(L, q->items[COR_MAX_FLOWS], "too many flows (cap %d)", COR_MAX_FLOWS);
-        n = COR_MAX_FLOWS;
-    }
+    size_t n = capped(L, q, COR_MAX_FLOWS, "flows");
     s->flows = cor_calloc(n, sizeof *s->flows);
     s->nflows = (int)n;
     L->flow_at = cor_calloc(n, sizeof *L->flow_at);
