@@ -21,15 +21,6 @@ static struct tu_outcome run(const char *first, ...)
     return r;
 }
 
-static const char *path_in_tmp(const char *name)
-{
-    static char buf[4][320];
-    static int i;
-    i = (i + 1) % 4;
-    snprintf(buf[i], sizeof buf[i], "%s/%s", tmpdir, name);
-    return buf[i];
-}
-
 static void write_file(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
@@ -134,11 +125,11 @@ static void test_cli_threads_and_seed_reproducible(void **state)
     (void)state;
     const char *files[] = {"summary.json", "timeline.csv", "events.csv"};
     struct tu_outcome a = run("run", "--reps", "24", "--seed", "9", "--threads", "1",
-                           "--quiet", "--out", path_in_tmp("t1"), NULL);
+                           "--quiet", "--out", tu_in(tmpdir, "t1"), NULL);
     struct tu_outcome b = run("run", "--reps", "24", "--seed", "9", "--threads", "2",
-                           "--quiet", "--out", path_in_tmp("t2"), NULL);
+                           "--quiet", "--out", tu_in(tmpdir, "t2"), NULL);
     struct tu_outcome c = run("run", "--reps", "24", "--seed", "10", "--threads", "2",
-                           "--quiet", "--out", path_in_tmp("t3"), NULL);
+                           "--quiet", "--out", tu_in(tmpdir, "t3"), NULL);
     assert_int_equal(a.status, 0);
     assert_int_equal(b.status, 0);
     assert_int_equal(c.status, 0);
@@ -168,14 +159,14 @@ static void test_cli_threads_and_seed_reproducible(void **state)
 static void test_cli_bad_scenario_no_output(void **state)
 {
     (void)state;
-    const char *bad = path_in_tmp("bad.yaml");
+    const char *bad = tu_in(tmpdir, "bad.yaml");
     write_file(bad,
                "scenario: { name: x, horizon_days: 10 }\n"
                "commodities: { fuel: {} }\n"
                "nodes: { a: { kind: city } }\n"
                "segments: []\n"
                "cities: { a: { fuel: { stock: 5, capacity: -3 } } }\n");
-    const char *out = path_in_tmp("never");
+    const char *out = tu_in(tmpdir, "never");
     struct tu_outcome o = run("run", bad, "--out", out, NULL);
     assert_int_equal(o.status, 2);
     assert_string_equal(o.out, "");
@@ -193,7 +184,7 @@ static void test_cli_bad_scenario_no_output(void **state)
     assert_non_null(strstr(o.err, want));
     tu_outcome_free(&o);
 
-    o = run("run", path_in_tmp("does-not-exist.yaml"), NULL);
+    o = run("run", tu_in(tmpdir, "does-not-exist.yaml"), NULL);
     assert_int_equal(o.status, 2);
     assert_non_null(strstr(o.err, "does-not-exist.yaml"));
     tu_outcome_free(&o);
@@ -251,7 +242,7 @@ static void test_cli_start_date(void **state)
 {
     (void)state;
     struct tu_outcome o = run("run", "--reps", "2", "--days", "3", "--quiet", "--format", "json",
-                           "--start-date", "2024-02-28", "--out", path_in_tmp("sd"), NULL);
+                           "--start-date", "2024-02-28", "--out", tu_in(tmpdir, "sd"), NULL);
     assert_int_equal(o.status, 0);
     assert_non_null(strstr(o.out, "\"start_date\": \"2024-02-28\""));
     char p[400];
@@ -271,7 +262,7 @@ static void test_cli_days_and_csv(void **state)
 {
     (void)state;
     struct tu_outcome o = run("run", "--reps", "4", "--days", "30", "--quiet",
-                           "--format", "csv", "--out", path_in_tmp("d30"), NULL);
+                           "--format", "csv", "--out", tu_in(tmpdir, "d30"), NULL);
     assert_int_equal(o.status, 0);
     assert_true(strncmp(o.out, "city,commodity,", 15) == 0);
     char p[400];

@@ -34,15 +34,6 @@ static struct tu_outcome run_opts(struct tu_spawn *o, const char *first, ...)
     return r;
 }
 
-static const char *tmp_path(const char *name)
-{
-    static char buf[4][320];
-    static int i;
-    i = (i + 1) % 4;
-    snprintf(buf[i], sizeof buf[i], "%s/%s", tmpdir, name);
-    return buf[i];
-}
-
 /* Names in `dir` other than . and ..; -1 if it cannot be opened. */
 static int count_entries(const char *dir, const char *except)
 {
@@ -77,7 +68,7 @@ static int setup(void **state)
     (void)state;
     if (tu_tmpdir(tmpdir, sizeof tmpdir, "signals") != 0)
         return -1;
-    FILE *f = fopen(tmp_path("long.yaml"), "w");
+    FILE *f = fopen(tu_in(tmpdir, "long.yaml"), "w");
     if (!f)
         return -1;
     fputs(LONG_RUN, f);
@@ -94,9 +85,9 @@ static int teardown(void **state)
  * exits (not dies) with 128 + the signal, says so, and writes nothing. */
 static void interrupt_run(int sig, int want)
 {
-    const char *out = tmp_path(sig == SIGINT ? "int-out" : "term-out");
+    const char *out = tu_in(tmpdir, sig == SIGINT ? "int-out" : "term-out");
     struct tu_spawn o = {.signal = sig, .signal_after = 0.5};
-    struct tu_outcome r = run_opts(&o, "run", tmp_path("long.yaml"), "--reps", "10000000",
+    struct tu_outcome r = run_opts(&o, "run", tu_in(tmpdir, "long.yaml"), "--reps", "10000000",
                                 "--threads", "2", "--out", out, NULL);
     if (r.signalled || r.status != want)
         fail_msg("signal %d: status %d (%s), stderr: %s", sig, r.status,
@@ -128,7 +119,7 @@ static void test_signals_sigterm_exits_143_nothing_written(void **state)
 static void test_signals_existing_out_dir_untouched(void **state)
 {
     (void)state;
-    const char *out = tmp_path("kept-out");
+    const char *out = tu_in(tmpdir, "kept-out");
     assert_int_equal(mkdir(out, 0755), 0);
     char keep[400];
     snprintf(keep, sizeof keep, "%s/summary.json", out);
@@ -137,7 +128,7 @@ static void test_signals_existing_out_dir_untouched(void **state)
     fputs("{\"old\": true}\n", f);
     assert_int_equal(fclose(f), 0);
     struct tu_spawn o = {.signal = SIGINT, .signal_after = 0.5};
-    struct tu_outcome r = run_opts(&o, "run", tmp_path("long.yaml"), "--reps", "10000000",
+    struct tu_outcome r = run_opts(&o, "run", tu_in(tmpdir, "long.yaml"), "--reps", "10000000",
                                 "--threads", "2", "--out", out, "--quiet", NULL);
     assert_int_equal(r.status, 130);
     assert_int_equal(count_entries(out, NULL), 1);
@@ -151,7 +142,7 @@ static void test_signals_existing_out_dir_untouched(void **state)
 static void test_signals_unwritable_out_exits_1(void **state)
 {
     (void)state;
-    const char *file = tmp_path("a-file");
+    const char *file = tu_in(tmpdir, "a-file");
     FILE *f = fopen(file, "w");
     assert_non_null(f);
     assert_int_equal(fclose(f), 0);
@@ -182,7 +173,7 @@ static void test_signals_unwritable_out_exits_1(void **state)
 static void test_signals_read_only_dir_exits_1(void **state)
 {
     (void)state;
-    const char *ro = tmp_path("read-only");
+    const char *ro = tu_in(tmpdir, "read-only");
     assert_int_equal(mkdir(ro, 0555), 0);
     assert_int_equal(chmod(ro, 0555), 0);
     struct tu_spawn o = {0};
@@ -214,7 +205,7 @@ static void test_signals_read_only_dir_exits_1(void **state)
 static void test_signals_full_disk_no_partial_file(void **state)
 {
     (void)state;
-    const char *out = tmp_path("full-out");
+    const char *out = tu_in(tmpdir, "full-out");
     /* summary.json of the default scenario is about 10 KB, the timeline
      * much more: 2 KB stops the first file, 64 KB a later one. */
     const long limits[] = {2048, 65536};

@@ -38,6 +38,17 @@ static inline char *tu_join(const char *a, const char *b)
     return p;
 }
 
+/* DIR/NAME in one of four static buffers used in turn: up to four such
+ * paths can be in use at once (say, an argv), none needs freeing. */
+static inline const char *tu_in(const char *dir, const char *name)
+{
+    static char buf[4][320];
+    static int i;
+    i = (i + 1) % 4;
+    snprintf(buf[i], sizeof buf[i], "%s/%s", dir, name);
+    return buf[i];
+}
+
 /* A fresh directory $TMPDIR/corridor-TAG-XXXXXX (TMPDIR defaults to /tmp)
  * in buf; 0 on success. */
 static inline int tu_tmpdir(char *buf, size_t n, const char *tag)
