@@ -15,15 +15,16 @@
 #     out. Instruction counts do not depend on the machine's load, so they
 #     are the figure to compare changes by on a shared or noisy machine;
 #   - the default scenario's wall time (target: under 1 s).
-# With --micro it also builds and runs the event-queue and RNG micro
-# benchmarks (bench/queue_bench.c, bench/rng_bench.c).
+# With --micro it also builds and runs the engine, event-queue and RNG
+# micro benchmarks (bench/engine_bench.c, bench/queue_bench.c,
+# bench/rng_bench.c).
 #
 # Output: a readable report on stdout, and one CSV line per measurement
 # (name,value,unit) in build-bench/bench-results.csv.
 #
 # Usage: bench/run.sh [--quick] [--micro] [--no-build] [--bin FILE]
 #   --quick     fewer and shorter runs, no 100k-replication run (~2 minutes)
-#   --micro     also run the queue and RNG micro benchmarks
+#   --micro     also run the engine, queue and RNG micro benchmarks
 #   --no-build  use build-bench/corridor as it is
 #   --bin FILE  measure that corridor binary instead (say, an older build,
 #               for before/after figures); implies --no-build
@@ -210,6 +211,20 @@ if [ $micro = 1 ]; then
         -Wl,--wrap=cor_eventq_clear $LIBS -o $B/queue_bench
     # shellcheck disable=SC2086
     cc $CFLAGS_MICRO bench/rng_bench.c $LIBS -o $B/rng_bench
+    # engine_bench times the engine as the product builds it: the Release
+    # core library of build-bench, link-time optimised like corridor.
+    if [ -f $B/libcorridor_core.a ]; then
+        # shellcheck disable=SC2086
+        cc -O3 -g -flto=auto -std=c11 -D_POSIX_C_SOURCE=200809L -DHAVE_INLINE -Isim \
+            -Iinclude -I$B/include bench/engine_bench.c $B/libcorridor_core.a $LIBS \
+            -o $B/engine_bench
+        echo "The engine alone on bench-rn1 (200 replications, 15 rounds):"
+        $B/engine_bench $SCN 200 15 >$B/bench-engine
+        sed 's/^/  /' $B/bench-engine
+        csv engine_ns_per_event_undisturbed \
+            "$(awk '/undisturbed/ {print $(NF-4)}' $B/bench-engine)" ns
+        echo
+    fi
     echo "Event queue candidates on the recorded bench-rn1 workload:"
     $B/queue_bench $SCN 100 9 | sed 's/^/  /'
     echo
@@ -218,5 +233,5 @@ if [ $micro = 1 ]; then
     echo
 fi
 
-rm -f $B/bench-t1 $B/bench-t2 $B/bench-ratio $B/bench-time $B/bench-cg.out $B/bench-cg.err
+rm -f $B/bench-engine $B/bench-t1 $B/bench-t2 $B/bench-ratio $B/bench-time $B/bench-cg.out $B/bench-cg.err
 echo "CSV: $CSV"

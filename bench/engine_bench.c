@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The engine alone, timed so that a noisy machine matters less.
+ *
+ * On a shared virtual machine a whole `corridor run` is slowed by whatever
+ * the neighbours do during it, and two runs of the same binary differ by a
+ * fifth or more. This program runs the same replications round after round
+ * in one process: the replications are cut into chunks of a few
+ * milliseconds, each chunk is timed in every round, and the report adds up
+ * each chunk's fastest round. A burst of load slows some chunks in some
+ * rounds, rarely the same chunk in every round, so the sum of minima is
+ * what the engine costs undisturbed; the median round is reported beside
+ * it for scale. Every round must process the same number of events (the
+ * replications are seeded by their index), which the program checks.
+ *
+ * Only the engine runs here: no merging thread, no result files, no
+ * loading in the timed part. Comparing two versions means building this
+ * program against each and running them alternately (bench/run.sh
+ * --engine does it for the current tree).
+ *
+ * Usage: engine_bench SCENARIO.yaml [REPS] [ROUNDS] [CHUNK]
+ *        (defaults: 200 replications, 15 rounds, chunks of 4) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "corridor/diag.h"
+#include "corridor/scenario.h"
+#include "engine.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: engine_bench SCENARIO.yaml [REPS] [ROUNDS] [CHUNK]\n");
+        return 2;
+    }
+    long reps = argc > 2 ? atol(argv[2]) : 200;
+    int rounds = argc > 3 ? atoi(argv[3]) : 15;
+    long chunk = argc > 4 ? atol(argv[4]) : 4;
+    if (reps < 1 || rounds < 1 || chunk < 1) {
+        fprintf(stderr, "engine_bench: REPS, ROUNDS and CHUNK must be positive\n");
+        return 2;
+    }
+    gsl_set_error_handler_off();
+    struct cor_diag diag;
+    cor_diag_init(&diag);
+    struct cor_scenario *sc = cor_scenario_load_file(argv[1], NULL, 0, &diag);
+    if (!sc) {
+        cor_diag_print(&diag, stderr);
+        cor_diag_fini(&diag);
+        return 2;
+    }
+    cor_diag_fini(&diag);
+    struct cor_model *m = cor_model_new(sc, sc->horizon_days);
+    struct cor_engine *e = cor_engine_new(m);
+    struct cor_rep_result r;
+    cor_rep_result_init(&r, m);
+
+    long nchunks = (reps + chunk - 1) / chunk;
+    double *best = malloc((size_t)nchunks * sizeof *best);
+    double *total = malloc((size_t)rounds * sizeof *total);
+    if (!best || !total)
+        abort();
+    unsigned long long events = 0;
+    for (int k = 0; k < rounds; k++) {
+        unsigned long long n = 0;
+        total[k] = 0.0;
+        for (long c = 0; c < nchunks; c++) {
+            double t0 = now_s();
+            for (long rep = c * chunk; rep < reps && rep < (c + 1) * chunk; rep++) {
+                if (cor_engine_run(e, sc->seed, rep, &r) != COR_OK) {
+                    fprintf(stderr, "engine_bench: replication %ld failed\n", rep);
+                    return 1;
+                }
+                n += r.events;
+            }
+            double dt = now_s() - t0;
+            total[k] += dt;
+            if (k == 0 || dt < best[c])
+                best[c] = dt;
+        }
+        if (k > 0 && n != events) {
+            fprintf(stderr, "engine_bench: round %d processed %llu events, not %llu\n", k, n,
+                    events);
+            return 1;
+        }
+        events = n;
+    }
+    double sum_best = 0.0;
+    for (long c = 0; c < nchunks; c++)
+        sum_best += best[c];
+    qsort(total, (size_t)rounds, sizeof *total, cmp_double);
+    double median = total[rounds / 2];
+    printf("events per round        %llu (%ld replications, %d rounds, chunks of %ld)\n",
+           events, reps, rounds, chunk);
+    printf("ns per event, undisturbed (sum of chunk minima)  %.2f  = %.2f M events/s\n",
+           1e9 * sum_best / (double)events, (double)events / sum_best / 1e6);
+    printf("ns per event, median round                       %.2f  = %.2f M events/s\n",
+           1e9 * median / (double)events, (double)events / median / 1e6);
+
+    free(best);
+    free(total);
+    cor_rep_result_fini(&r);
+    cor_engine_free(e);
+    cor_model_free(m);
+    cor_scenario_free(sc);
+    return 0;
+}
