@@ -27,8 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_randist.h>
-
 #include "alloc.h"
 #include "event.h"
 #include "rng.h"
@@ -220,6 +218,16 @@ static double steps_next(const struct cor_steps *s, double t)
     return INFINITY;
 }
 
+/* A binomial table for a probability distribution that is a constant;
+ * none for one that is drawn. */
+static void binomial_for(struct cor_binomial *b, const struct cor_dist *d, unsigned nmax)
+{
+    if (d->kind == COR_DIST_CONST)
+        cor_binomial_init(b, d->a, nmax);
+    else
+        cor_binomial_init_none(b);
+}
+
 struct cor_model *cor_model_new(const struct cor_scenario *sc, int days)
 {
     struct cor_model *m = cor_calloc(1, sizeof *m);
@@ -238,6 +246,16 @@ struct cor_model *cor_model_new(const struct cor_scenario *sc, int days)
     season_steps(&m->speed, sc, 0);
     season_steps(&m->closure_rate, sc, 1);
     phase_steps(&m->hazard, sc);
+    /* Losses are drawn among a convoy's trucks, deaths among the lost. */
+    unsigned most = 0;
+    for (int f = 0; f < sc->nflows; f++)
+        if ((unsigned)sc->flows[f].trucks > most)
+            most = (unsigned)sc->flows[f].trucks;
+    binomial_for(&m->loss, &sc->ambush.loss_probability, most);
+    binomial_for(&m->death, &sc->ambush.driver_death_probability, most);
+    m->escort_loss = cor_calloc((size_t)sc->nescorts + 1, sizeof *m->escort_loss);
+    for (int i = 0; i < sc->nescorts; i++)
+        binomial_for(&m->escort_loss[i], &sc->escorts[i].loss_probability, most);
     return m;
 }
 
@@ -257,6 +275,11 @@ void cor_model_free(struct cor_model *m)
     for (int f = 0; f < m->sc->nflows; f++)
         free(m->route_stops[f]);
     free(m->route_stops);
+    cor_binomial_fini(&m->loss);
+    cor_binomial_fini(&m->death);
+    for (int i = 0; i < m->sc->nescorts; i++)
+        cor_binomial_fini(&m->escort_loss[i]);
+    free(m->escort_loss);
     free(m);
 }
 
@@ -685,10 +708,12 @@ static void enter(struct cor_engine *e, int c, double t)
             gsl_rng *rd = cor_rng_stream(&e->rng, COR_STREAM_DURATION);
             const struct cor_dist *qd = escorted ? &sc->escorts[fl->escort].loss_probability
                                                  : &am->loss_probability;
+            const struct cor_binomial *qb = escorted ? &e->m->escort_loss[fl->escort]
+                                                     : &e->m->loss;
             double q = cor_dist_sample(qd, rl);
             double k = cor_dist_sample(&am->driver_death_probability, rl);
-            int lost = (int)gsl_ran_binomial(rl, q, (unsigned)cv->trucks);
-            int killed = (int)gsl_ran_binomial(rl, k, (unsigned)lost);
+            int lost = (int)cor_binomial_draw(qb, rl, q, (unsigned)cv->trucks);
+            int killed = (int)cor_binomial_draw(&e->m->death, rl, k, (unsigned)lost);
             cv->trucks -= lost;
             off_the_road(e, c, lost);
             e->fleet_destroyed[f] += lost;

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "binomial.h"
 #include "corridor/results.h"
 #include "corridor/scenario.h"
 #include "corridor/status.h"
@@ -62,6 +63,11 @@ struct cor_model {
      * route r has stops route_stops[f][r] + 0, 1, ..., nnodes - 1. */
     int **route_stops;
     int nstops;
+    /* Binomial tables (binomial.h) for the ambush's, each escort's and
+     * the driver deaths' probabilities where the scenario makes them
+     * constants; empty where they are drawn. */
+    struct cor_binomial loss, death;
+    struct cor_binomial *escort_loss;    /* per escort */
 };
 
 /* Per replication, per city x commodity. */

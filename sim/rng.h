@@ -61,21 +61,28 @@ static inline gsl_rng *cor_rng_closure(const struct cor_rng *r, int closure)
     return r->g[COR_STREAM_FIXED + r->nflows + closure];
 }
 
-/* A uniform draw in [0, 1) from a stream: one step of taus2 on the GSL
- * generator's own state (the three 32-bit words in unsigned longs that
- * cor_rng_seed writes), returning exactly what gsl_rng_uniform would, bit
- * for bit, without its two indirect calls (the generator's type, then its
- * get_double). The recurrence is L'Ecuyer's (1996): each word is a
- * Tausworthe step, the output their exclusive or, scaled by 2^-32. Only for
- * taus2 generators, such as cor_rng_init makes. */
-static inline double cor_rng_uniform(gsl_rng *g)
+/* One step of taus2 on a stream: its 32-bit output, exactly what
+ * gsl_rng_get would return, bit for bit, without its two indirect calls
+ * (the generator's type, then its get). The recurrence is L'Ecuyer's
+ * (1996) on the GSL generator's own state (the three 32-bit words in
+ * unsigned longs that cor_rng_seed writes): each word is a Tausworthe
+ * step, the output their exclusive or. Only for taus2 generators, such as
+ * cor_rng_init makes. */
+static inline uint32_t cor_rng_u32(gsl_rng *g)
 {
     unsigned long *s = g->state;
     const unsigned long m = 0xffffffffUL;
     s[0] = (((s[0] & 4294967294UL) << 12) & m) ^ ((((s[0] << 13) & m) ^ s[0]) >> 19);
     s[1] = (((s[1] & 4294967288UL) << 4) & m) ^ ((((s[1] << 2) & m) ^ s[1]) >> 25);
     s[2] = (((s[2] & 4294967280UL) << 17) & m) ^ ((((s[2] << 3) & m) ^ s[2]) >> 11);
-    return (double)(s[0] ^ s[1] ^ s[2]) / 4294967296.0;
+    return (uint32_t)(s[0] ^ s[1] ^ s[2]);
+}
+
+/* A uniform draw in [0, 1) from a stream: exactly what gsl_rng_uniform
+ * returns for taus2, the 32-bit output scaled by 2^-32. */
+static inline double cor_rng_uniform(gsl_rng *g)
+{
+    return (double)cor_rng_u32(g) / 4294967296.0;
 }
 
 /* splitmix64's output function: a bijective 64-bit mixer. */

@@ -98,7 +98,8 @@ static void test_rng_streams_named_by_kind(void **state)
 }
 
 /* The inline step is taus2 itself: a million draws equal GSL's, bit for
- * bit, and leave the state where GSL's would. */
+ * bit, as uniforms and as raw 32-bit outputs, and leave the state where
+ * GSL's would. */
 static void test_rng_inline_uniform_is_gsl(void **state)
 {
     (void)state;
@@ -111,6 +112,10 @@ static void test_rng_inline_uniform_is_gsl(void **state)
         double x = cor_rng_uniform(g), y = gsl_rng_uniform(copy);
         if (memcmp(&x, &y, sizeof x) != 0)
             fail_msg("draw %d: %.17g inline, %.17g from GSL", i, x, y);
+        uint32_t k = cor_rng_u32(g);
+        unsigned long l = gsl_rng_get(copy);
+        if (k != l)
+            fail_msg("draw %d: %lu inline, %lu from GSL", i, (unsigned long)k, l);
     }
     assert_int_equal(gsl_rng_get(g), gsl_rng_get(copy));
     gsl_rng_free(copy);
