@@ -33,8 +33,9 @@
 
 #include <gsl/gsl_rng.h>
 
-/* Counts above this are left to GSL: the table for count n holds up to
- * n + 1 thresholds, and building it costs about n^2 of GSL's draws. */
+/* Counts above this are left to GSL: the table for count n holds up to n
+ * thresholds, each found with about ten calls of GSL's sampler, which
+ * itself takes up to n steps. */
 #define COR_BINOMIAL_MAX_N 64
 
 /* Count n's draw, for n <= nmax. */
