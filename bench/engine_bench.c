@@ -21,7 +21,6 @@
  *        (defaults: 200 replications, 15 rounds, chunks of 4) */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include <gsl/gsl_errno.h>
 
@@ -29,18 +28,7 @@
 #include "corridor/scenario.h"
 #include "engine.h"
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
+#include "benchutil.h"
 
 int main(int argc, char **argv)
 {
@@ -80,7 +68,7 @@ int main(int argc, char **argv)
         unsigned long long n = 0;
         total[k] = 0.0;
         for (long c = 0; c < nchunks; c++) {
-            double t0 = now_s();
+            double t0 = bench_now();
             for (long rep = c * chunk; rep < reps && rep < (c + 1) * chunk; rep++) {
                 if (cor_engine_run(e, sc->seed, rep, &r) != COR_OK) {
                     fprintf(stderr, "engine_bench: replication %ld failed\n", rep);
@@ -88,7 +76,7 @@ int main(int argc, char **argv)
                 }
                 n += r.events;
             }
-            double dt = now_s() - t0;
+            double dt = bench_now() - t0;
             total[k] += dt;
             if (k == 0 || dt < best[c])
                 best[c] = dt;
@@ -103,7 +91,7 @@ int main(int argc, char **argv)
     double sum_best = 0.0;
     for (long c = 0; c < nchunks; c++)
         sum_best += best[c];
-    qsort(total, (size_t)rounds, sizeof *total, cmp_double);
+    qsort(total, (size_t)rounds, sizeof *total, bench_cmp_double);
     double median = total[rounds / 2];
     printf("events per round        %llu (%ld replications, %d rounds, chunks of %ld)\n",
            events, reps, rounds, chunk);

@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <math.h>
 
 #include <gsl/gsl_errno.h>
@@ -32,6 +31,8 @@
 #include "corridor/experiment.h"
 #include "corridor/scenario.h"
 #include "event.h"
+
+#include "benchutil.h"
 
 /* ---- recording --------------------------------------------------------- */
 
@@ -1218,19 +1219,6 @@ REPLAY(e4, struct bin, e4_push, e4_pop, bin_clear)
 REPLAY(cur, struct cor_eventq, cur_push, cur_pop, __real_cor_eventq_clear)
 REPLAY(radix, struct radix, radix_push, radix_pop, radix_clear)
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* One queue object per candidate, and a no-argument entry for the table. */
 static struct bin q_stack, q_bin, q_bub, q_quad, q_sorted, q_blbin, q_blquad, q_blquadtd;
 static struct iquad q_iquad;
@@ -1342,16 +1330,16 @@ int main(int argc, char **argv)
         for (int c = 0; c < NCAND; c++) {
             if (only && strcmp(only, candidates[c].label) != 0)
                 continue;
-            double t0 = now_s();
+            double t0 = bench_now();
             h[c] = candidates[c].run();
-            t[c][r] = (now_s() - t0) * 1e9 / (double)npush;
+            t[c][r] = (bench_now() - t0) * 1e9 / (double)npush;
         }
     printf("%-10s %8s %8s %8s  %-9s  %s\n", "queue", "min", "median", "max",
            "order", "");
     for (int c = 0; c < NCAND; c++) {
         if (only && strcmp(only, candidates[c].label) != 0)
             continue;
-        qsort(t[c], (size_t)rounds, sizeof **t, cmp_double);
+        qsort(t[c], (size_t)rounds, sizeof **t, bench_cmp_double);
         printf("%-10s %8.2f %8.2f %8.2f  %-9s  %s\n", candidates[c].label, t[c][0],
                t[c][rounds / 2], t[c][rounds - 1],
                c == 0 ? "-" : h[c] == want ? "identical" : "DIFFERENT",

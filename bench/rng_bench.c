@@ -18,17 +18,11 @@
  * Usage: rng_bench [ROUNDS] */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#include "benchutil.h"
 
 struct gen {
     const gsl_rng_type **type;
@@ -53,50 +47,44 @@ static volatile double sink;
 
 static double time_uniform(gsl_rng *r)
 {
-    double s = 0, t0 = now_s();
+    double s = 0, t0 = bench_now();
     for (int i = 0; i < NDRAW; i++)
         s += gsl_rng_uniform(r);
     sink = s;
-    return (now_s() - t0) * 1e9 / NDRAW;
+    return (bench_now() - t0) * 1e9 / NDRAW;
 }
 
 static double time_exponential(gsl_rng *r)
 {
-    double s = 0, t0 = now_s();
+    double s = 0, t0 = bench_now();
     for (int i = 0; i < NDRAW; i++)
         s += gsl_ran_exponential(r, 5.0);
     sink = s;
-    return (now_s() - t0) * 1e9 / NDRAW;
+    return (bench_now() - t0) * 1e9 / NDRAW;
 }
 
 static double time_binomial(gsl_rng *r)
 {
     unsigned s = 0;
-    double t0 = now_s();
+    double t0 = bench_now();
     for (int i = 0; i < NDRAW / 4; i++)
         s += gsl_ran_binomial(r, 0.4, 20);
     sink = s;
-    return (now_s() - t0) * 1e9 / (NDRAW / 4);
+    return (bench_now() - t0) * 1e9 / (NDRAW / 4);
 }
 
 static double time_seed(gsl_rng *r)
 {
     enum { NSEED = 20000 };
-    double t0 = now_s();
+    double t0 = bench_now();
     for (unsigned long i = 0; i < NSEED; i++)
         gsl_rng_set(r, i + 1);
-    return (now_s() - t0) * 1e9 / NSEED;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    return (bench_now() - t0) * 1e9 / NSEED;
 }
 
 static double minimum(double *v, int n)
 {
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    qsort(v, (size_t)n, sizeof *v, bench_cmp_double);
     return v[0];
 }
 
