@@ -180,14 +180,14 @@ void cor_binomial_fini(struct cor_binomial *b)
 
 /* The distance for output k: how many of the row's thresholds are at or
  * below it. A plain count with no early exit: no branch to mispredict,
- * and the compiler vectorises it. */
+ * and the compiler vectorises it. (A row may have no thresholds, p = 0
+ * say, and the table then no array: index, never offset, b->thr.) */
 static uint32_t count_below(const struct cor_binomial *b, const struct cor_binomial_row *w,
                             uint64_t k)
 {
-    const uint64_t *t = &b->thr[w->off];
     uint32_t d = 0;
     for (uint32_t j = 0; j < w->nthr; j++)
-        d += t[j] <= k;
+        d += b->thr[w->off + j] <= k;
     return d;
 }
 
