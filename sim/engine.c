@@ -244,7 +244,7 @@ struct cor_model *cor_model_new(const struct cor_scenario *sc, int days)
         }
     }
     season_steps(&m->speed, sc, 0);
-    season_steps(&m->closure_rate, sc, 1);
+    cor_steps_closure_rate(&m->closure_rate, sc);
     phase_steps(&m->hazard, sc);
     /* Losses are drawn among a convoy's trucks, deaths among the lost. */
     unsigned most = 0;
@@ -259,7 +259,12 @@ struct cor_model *cor_model_new(const struct cor_scenario *sc, int days)
     return m;
 }
 
-static void steps_free(struct cor_steps *s)
+void cor_steps_closure_rate(struct cor_steps *st, const struct cor_scenario *sc)
+{
+    season_steps(st, sc, 1);
+}
+
+void cor_steps_fini(struct cor_steps *s)
 {
     free(s->t);
     free(s->value);
@@ -269,9 +274,9 @@ void cor_model_free(struct cor_model *m)
 {
     if (!m)
         return;
-    steps_free(&m->speed);
-    steps_free(&m->closure_rate);
-    steps_free(&m->hazard);
+    cor_steps_fini(&m->speed);
+    cor_steps_fini(&m->closure_rate);
+    cor_steps_fini(&m->hazard);
     for (int f = 0; f < m->sc->nflows; f++)
         free(m->route_stops[f]);
     free(m->route_stops);
@@ -826,6 +831,9 @@ static void try_enter(struct cor_engine *e, int c, double t)
     const struct cor_route *rt = cv->rt;
     int s = e->stops[cv->stop0 + cv->leg].segment;
     cv->state = CONVOY_MOVING;
+    /* A check still queued for an earlier wait is void from here on: only
+     * a wait that starts below schedules one. */
+    cv->reroute_due = -1.0;
     if (fl->reroute_on_hazard &&
         hazard_ahead(e, fl, rt, cv->leg) > fl->reroute_hazard_above && reroute(e, c, t)) {
         advance(e, c, t);
@@ -959,15 +967,17 @@ static void on_reroute_check(struct cor_engine *e, int c, double t)
 {
     struct convoy *cv = &e->convoys[c];
     /* The event names a pool slot: make sure it is still the check this
-     * convoy asked for (the slot may since hold another convoy). */
-    if (cv->state != CONVOY_CLOSED_WAIT || cv->reroute_due != t ||
-        !flow_of(e, c)->reroute_on_closure)
+     * convoy asked for (the slot may since hold another convoy, or this
+     * one may have left that wait; try_enter voids the check then). */
+    if (cv->state != CONVOY_CLOSED_WAIT || cv->reroute_due != t)
         return;
     cv->reroute_due = -1.0;
-    int s = route_of(e, c)->legs[cv->leg].segment;
-    const struct cor_flow *fl = flow_of(e, c);
-    if (e->closed[s] == 0 || e->closed_since[s] + fl->reroute_closed_hours > t)
-        return; /* reopened, or closed again since: a later check decides */
+    int s = e->stops[cv->stop0 + cv->leg].segment;
+    /* A waiting line is released when its segment reopens, so the closure
+     * this convoy waits on has lasted since the check was scheduled. */
+    COR_INVARIANT(e->closed[s] > 0 &&
+                      e->closed_since[s] + cv->fl->reroute_closed_hours == t,
+                  "convoy %d: reroute check at %.17g for a closure that changed", c, t);
     int leg, r = find_alternate(e, c, &leg);
     if (r < 0)
         return; /* nowhere better: it keeps its place in the line */

@@ -51,6 +51,12 @@ struct cor_steps {
     int n;
 };
 
+/* The product of the seasons' closure-rate factors over time, as
+ * cor_model_new puts it in closure_rate, for what needs it without a
+ * model (the work estimate). Free with cor_steps_fini. */
+void cor_steps_closure_rate(struct cor_steps *st, const struct cor_scenario *sc);
+void cor_steps_fini(struct cor_steps *s);
+
 struct cor_model {
     const struct cor_scenario *sc;
     int days;

@@ -17,15 +17,14 @@
  * estimate and the simulation cannot disagree on when a season applies. */
 static double mean_closure_rate(const struct cor_scenario *sc, int days)
 {
-    struct cor_model *m = cor_model_new(sc, days);
-    const struct cor_steps *st = &m->closure_rate;
-    double area = 0.0;
-    for (int i = 0; i < st->n && st->t[i] < m->t_end; i++) {
-        double end = i + 1 < st->n && st->t[i + 1] < m->t_end ? st->t[i + 1] : m->t_end;
-        area += st->value[i] * (end - st->t[i]);
+    struct cor_steps st;
+    cor_steps_closure_rate(&st, sc);
+    double t_end = 24.0 * (double)days, area = 0.0;
+    for (int i = 0; i < st.n && st.t[i] < t_end; i++) {
+        double end = i + 1 < st.n && st.t[i + 1] < t_end ? st.t[i + 1] : t_end;
+        area += st.value[i] * (end - st.t[i]);
     }
-    double t_end = m->t_end;
-    cor_model_free(m);
+    cor_steps_fini(&st);
     return t_end > 0.0 ? area / t_end : 1.0;
 }
 

@@ -500,6 +500,47 @@ static void test_engine_reroute_on_closure(void **state)
     cor_scenario_free(s);
 }
 
+/* A reroute check belongs to the wait that scheduled it. The convoy waits
+ * at a-b (closed since 12 h: check due at 32 h), which reopens at 24 h
+ * first; it reaches c at 26 h, where c-d has been closed since 0 h: due
+ * already, but the alternate's c-x is closed too (until 28.8 h), so it
+ * waits. Nothing re-examines that wait: at 32 h the first wait's check
+ * must not reroute it, though c-x is open by then. It enters c-d when
+ * c-d reopens at 72 h. */
+static void test_engine_reroute_check_of_a_left_wait_is_void(void **state)
+{
+    (void)state;
+    static const char y[] =
+        "scenario: { name: stale, horizon_days: 5, replications: 1 }\n"
+        "commodities: { fuel: {} }\n"
+        "nodes: { a: { kind: port }, b: {}, c: {}, x: {}, d: { kind: city } }\n"
+        "segments: [ { from: a, to: b, km: 10, speed_kmh: 10 },\n"
+        "            { from: b, to: c, km: 10, speed_kmh: 10 },\n"
+        "            { from: c, to: d, km: 10, speed_kmh: 10 },\n"
+        "            { from: c, to: x, km: 10, speed_kmh: 10 },\n"
+        "            { from: x, to: d, km: 10, speed_kmh: 10 } ]\n"
+        "cities: { d: { fuel: { capacity: 1e9 } } }\n"
+        "flows:\n"
+        "  - { id: f, commodity: fuel, route: [a, b, c, d], alternates: [[a, b, c, x, d]],\n"
+        "      reroute: { closed_hours: 20 }, trucks: 1, payload: 1,\n"
+        "      every_hours: 1000, start_hour: 13 }\n"
+        "threats:\n"
+        "  closures: [ { segment: a-b, from_day: 0.5, to_day: 1 },\n"
+        "              { segment: c-d, from_day: 0, to_day: 3 },\n"
+        "              { segment: c-x, from_day: 0, to_day: 1.2 } ]\n";
+    struct cor_scenario *s = tu_load(y);
+    struct cor_model *m;
+    struct cor_rep_result *out = trace_run(s, &m);
+    assert_int_equal(out->convoys_rerouted, 0);
+    double entered_cd = -1;
+    for (long i = 0; i < out->ntrace; i++)
+        if (out->trace[i].kind == COR_TRACE_ENTER && out->trace[i].segment == 2)
+            entered_cd = out->trace[i].t;
+    tu_assert_near(entered_cd, 72.0, 1e-12);
+    trace_done(out, m);
+    cor_scenario_free(s);
+}
+
 /* Above the hazard threshold a convoy takes the alternate; the main route
  * is used again once the phase factor drops. */
 static void test_engine_reroute_on_hazard(void **state)
@@ -626,6 +667,7 @@ int main(void)
         cmocka_unit_test(test_engine_reorder_point),
         cmocka_unit_test(test_engine_beta_losses),
         cmocka_unit_test(test_engine_reroute_on_closure),
+        cmocka_unit_test(test_engine_reroute_check_of_a_left_wait_is_void),
         cmocka_unit_test(test_engine_reroute_on_hazard),
         cmocka_unit_test(test_engine_reroute_keeps_line_order),
         cmocka_unit_test(test_engine_meeting_windows_leave_no_gap),
