@@ -215,7 +215,7 @@ if [ $micro = 1 ]; then
     # core library of build-bench, link-time optimised like corridor.
     if [ -f $B/libcorridor_core.a ]; then
         # shellcheck disable=SC2086
-        cc -O3 -g -flto=auto -std=c11 -D_POSIX_C_SOURCE=200809L -DHAVE_INLINE -Isim \
+        cc -O3 -g -flto=auto -std=c11 -D_POSIX_C_SOURCE=200809L -Isim \
             -Iinclude -I$B/include bench/engine_bench.c $B/libcorridor_core.a $LIBS \
             -o $B/engine_bench
         echo "The engine alone on bench-rn1 (200 replications, 15 rounds):"

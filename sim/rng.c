@@ -74,6 +74,6 @@ void cor_rng_seed(struct cor_rng *r, uint64_t seed, uint64_t rep)
         /* Warm up as taus2's own seeding does, so that the first outputs
          * are already well mixed. */
         for (int k = 0; k < 6; k++)
-            (void)gsl_rng_get(r->g[i]);
+            (void)cor_rng_u32(r->g[i]);
     }
 }
