@@ -17,7 +17,7 @@
 #        (defaults: 21 runs of 200 replications on 1 thread)
 set -eu
 cd "$(dirname "$0")/.."
-[ $# -ge 2 ] || { sed -n '3,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 2 ] || { sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 A=$1 B=$2 runs=${3:-21} reps=${4:-200} threads=${5:-1}
 SCN=scenarios/bench-rn1.yaml
 

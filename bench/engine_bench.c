@@ -13,9 +13,9 @@
  * replications are seeded by their index), which the program checks.
  *
  * Only the engine runs here: no merging thread, no result files, no
- * loading in the timed part. Comparing two versions means building this
- * program against each and running them alternately (bench/run.sh
- * --engine does it for the current tree).
+ * loading in the timed part. bench/run.sh --micro builds and runs it for
+ * the current tree; comparing two versions means building it against
+ * each and running them alternately.
  *
  * Usage: engine_bench SCENARIO.yaml [REPS] [ROUNDS] [CHUNK]
  *        (defaults: 200 replications, 15 rounds, chunks of 4) */

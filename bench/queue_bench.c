@@ -1068,7 +1068,8 @@ static inline bool stack_pop(struct bin *q, struct ev *out)
  * an append; pop takes the lowest non-empty bucket, makes its earliest
  * time the new "last" and spreads the bucket over lower ones. Ties (bucket
  * 0) are settled by the order word, smallest first. Faster than the
- * current queue on this replay, which runs nothing else, but 20 % slower
+ * 4-ary heap that sim/event.c used when it was written, on this replay,
+ * which runs nothing else (the tournament tree since beats it), but 20 % slower
  * in the engine itself (docs/performance.md, "Tried and not kept"): a
  * measurement of the queue alone is a guide, not a verdict. */
 struct rev {

@@ -27,7 +27,8 @@
 #   --micro     also run the engine, queue and RNG micro benchmarks
 #   --no-build  use build-bench/corridor as it is
 #   --bin FILE  measure that corridor binary instead (say, an older build,
-#               for before/after figures); implies --no-build
+#               for before/after figures); implies --no-build. The micro
+#               benchmarks still measure this tree's code.
 # The full run takes about 5 to 6 minutes on a 2-core machine.
 set -eu
 cd "$(dirname "$0")/.."
@@ -44,7 +45,7 @@ while [ $# -gt 0 ]; do
         [ $# -ge 2 ] || { echo "bench: --bin needs a file" >&2; exit 2; }
         BIN=$2 build=0
         shift ;;
-    -h | --help) sed -n '3,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '3,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option '$1' (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -223,6 +224,9 @@ if [ $micro = 1 ]; then
         sed 's/^/  /' $B/bench-engine
         csv engine_ns_per_event_undisturbed \
             "$(awk '/undisturbed/ {print $(NF-4)}' $B/bench-engine)" ns
+        echo
+    else
+        echo "engine_bench skipped: no $B/libcorridor_core.a (run once without --bin/--no-build)"
         echo
     fi
     echo "Event queue candidates on the recorded bench-rn1 workload:"
