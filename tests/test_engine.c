@@ -242,6 +242,39 @@ static void trace_done(struct cor_rep_result *out, struct cor_model *m)
     cor_model_free(m);
 }
 
+/* A raised stop flag ends even one long replication promptly: the engine
+ * looks at it every 65,536 events, not only between replications. */
+static void test_engine_stop_flag_inside_a_replication(void **state)
+{
+    (void)state;
+    static const char y[] =
+        "scenario: { name: busy, horizon_days: 365, replications: 1 }\n"
+        "commodities: { fuel: {} }\n"
+        "nodes: { a: { kind: port }, b: { kind: city } }\n"
+        "segments: [ { from: a, to: b, km: 10, speed_kmh: 10 } ]\n"
+        "cities: { b: { fuel: { capacity: 1e12 } } }\n"
+        "flows:\n"
+        "  - { id: f, commodity: fuel, route: [a, b], trucks: 1, payload: 1,\n"
+        "      every_hours: 0.01 }\n";
+    struct cor_scenario *s = tu_load(y);
+    struct cor_model *m = cor_model_new(s, s->horizon_days);
+    struct cor_rep_result out;
+    cor_rep_result_init(&out, m);
+    struct cor_engine *e = cor_engine_new(m);
+    atomic_int stop = 1;
+    cor_engine_set_stop(e, &stop);
+    /* About 1.75 million events if it ran to the end. */
+    assert_int_equal(cor_engine_run(e, s->seed, 0, &out), COR_EINTERRUPTED);
+    assert_int_equal(out.events, 65536);
+    cor_engine_set_stop(e, NULL);
+    assert_int_equal(cor_engine_run(e, s->seed, 0, &out), COR_OK);
+    assert_true(out.events > 1700000);
+    cor_engine_free(e);
+    cor_rep_result_fini(&out);
+    cor_model_free(m);
+    cor_scenario_free(s);
+}
+
 /* Travel time is km / (speed x season factor at entry). */
 static void test_engine_season_speed(void **state)
 {
@@ -668,6 +701,7 @@ int main(void)
         cmocka_unit_test(test_engine_beta_losses),
         cmocka_unit_test(test_engine_reroute_on_closure),
         cmocka_unit_test(test_engine_reroute_check_of_a_left_wait_is_void),
+        cmocka_unit_test(test_engine_stop_flag_inside_a_replication),
         cmocka_unit_test(test_engine_reroute_on_hazard),
         cmocka_unit_test(test_engine_reroute_keeps_line_order),
         cmocka_unit_test(test_engine_meeting_windows_leave_no_gap),
