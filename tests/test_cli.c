@@ -21,14 +21,6 @@ static struct tu_outcome run(const char *first, ...)
     return r;
 }
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
 static int setup(void **state)
 {
     (void)state;
@@ -160,12 +152,12 @@ static void test_cli_bad_scenario_no_output(void **state)
 {
     (void)state;
     const char *bad = tu_in(tmpdir, "bad.yaml");
-    write_file(bad,
-               "scenario: { name: x, horizon_days: 10 }\n"
-               "commodities: { fuel: {} }\n"
-               "nodes: { a: { kind: city } }\n"
-               "segments: []\n"
-               "cities: { a: { fuel: { stock: 5, capacity: -3 } } }\n");
+    static const char y[] = "scenario: { name: x, horizon_days: 10 }\n"
+                            "commodities: { fuel: {} }\n"
+                            "nodes: { a: { kind: city } }\n"
+                            "segments: []\n"
+                            "cities: { a: { fuel: { stock: 5, capacity: -3 } } }\n";
+    tu_write_file(bad, y, sizeof y - 1);
     const char *out = tu_in(tmpdir, "never");
     struct tu_outcome o = run("run", bad, "--out", out, NULL);
     assert_int_equal(o.status, 2);

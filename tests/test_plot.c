@@ -182,19 +182,12 @@ struct fixture {
     char *tmp; /* a fresh directory, removed in teardown */
 };
 
-static char *temp_dir(void)
-{
-    char path[512];
-    assert_int_equal(tu_tmpdir(path, sizeof path, "plot"), 0);
-    return cor_strdup(path);
-}
-
 static int setup(void **state)
 {
     struct fixture *f = cor_calloc(1, sizeof *f);
     f->s = make_scenario(2, 60, true);
     f->r = make_results(f->s, 60);
-    f->tmp = temp_dir();
+    f->tmp = tu_tmpdir_new("plot");
     *state = f;
     return 0;
 }

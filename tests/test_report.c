@@ -316,14 +316,6 @@ static json_t *parse_summary(const struct cor_results *r)
     return root;
 }
 
-/* A fresh empty directory under the system's temporary directory. */
-static char *temp_dir(void)
-{
-    char path[512];
-    assert_int_equal(tu_tmpdir(path, sizeof path, "report"), 0);
-    return cor_strdup(path);
-}
-
 /* ---- results.c ------------------------------------------------------- */
 
 static void test_report_trace_kind_names(void **state)
@@ -768,7 +760,7 @@ static void test_report_write_error_is_reported(void **state)
 static void test_report_write_dir_publishes_files(void **state)
 {
     struct fixture *f = *state;
-    char *tmp = temp_dir();
+    char *tmp = tu_tmpdir_new("report");
     char *dir = tu_join(tmp, "out");
     struct cor_diag diag;
     cor_diag_init(&diag);
@@ -818,7 +810,7 @@ static void test_report_write_dir_publishes_files(void **state)
 static void test_report_write_dir_under_file_fails(void **state)
 {
     struct fixture *f = *state;
-    char *tmp = temp_dir();
+    char *tmp = tu_tmpdir_new("report");
     char *file = tu_join(tmp, "plain");
     FILE *p = fopen(file, "w");
     assert_non_null(p);
@@ -854,7 +846,7 @@ static void test_report_write_dir_unwritable_fails(void **state)
     struct fixture *f = *state;
     if (geteuid() == 0)
         skip(); /* permissions do not stop root */
-    char *tmp = temp_dir();
+    char *tmp = tu_tmpdir_new("report");
     char *dir = tu_join(tmp, "ro");
     assert_int_equal(mkdir(dir, 0500), 0);
     struct cor_diag diag;
@@ -882,7 +874,7 @@ static enum cor_status write_text(FILE *out, const void *ctx)
 static void test_report_publish_failure_keeps_old_file(void **state)
 {
     (void)state;
-    char *tmp = temp_dir();
+    char *tmp = tu_tmpdir_new("report");
     char *path = tu_join(tmp, "data.csv");
     struct cor_diag diag;
     cor_diag_init(&diag);
@@ -927,7 +919,7 @@ static void test_report_publish_file_size_limit(void **state)
     /* `ulimit -f` is how a half-written file was shown to happen: the write
      * stops mid-document. With SIGXFSZ ignored the write fails with EFBIG,
      * and the old file must survive whole, with no temporary left. */
-    char *tmp = temp_dir();
+    char *tmp = tu_tmpdir_new("report");
     char *path = tu_join(tmp, "timeline.csv");
     struct cor_diag diag;
     cor_diag_init(&diag);

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "testutil.h"
+#include "tu_files.h"
 
 #include "corridor/scenario.h"
 #include "scenario_yaml.h"
@@ -82,24 +83,6 @@ static void assert_errors(const char *text, const char *const *ov, int nov,
     assert_null(s);
     assert_string_equal(out, expected);
     free(out);
-}
-
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0)
-            buf = realloc(buf, cap *= 2);
-    }
-    fclose(f);
-    buf[n] = '\0';
-    return buf;
 }
 
 /* A small valid scenario to vary: two commodities, a chain a-b-c-d. */
@@ -360,14 +343,14 @@ static int check_bad(const char *name)
     snprintf(path, sizeof path, "%s.yaml", name);
     snprintf(set, sizeof set, "%s.set", name);
     snprintf(exp, sizeof exp, "%s.expected", name);
-    char *expected = read_all(exp);
+    char *expected = tu_slurp(exp);
     if (!expected) {
         print_error("%s: no %s\n", path, exp);
         return 0;
     }
     const char *ov[COR_MAX_OVERRIDES];
     int nov = 0;
-    char *sets = read_all(set);
+    char *sets = tu_slurp(set);
     for (char *line = sets, *next; line && *line && nov < COR_MAX_OVERRIDES; line = next) {
         next = strchr(line, '\n');
         if (next)

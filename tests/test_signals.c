@@ -10,7 +10,7 @@
  * stdout that cannot be written must give a clear error and exit 1, leaving
  * no temporary or partial file behind.
  *
- * The binary is started through spawn.h, whose child can get a file-size
+ * The binary is started through tu_spawn.h, whose child can get a file-size
  * limit or another user first. CI runs as root, for whom
  * permission bits do not apply: the read-only directory case then drops to
  * user nobody with setpriv(1), and is skipped if that is not installed. */
@@ -68,11 +68,8 @@ static int setup(void **state)
     (void)state;
     if (tu_tmpdir(tmpdir, sizeof tmpdir, "signals") != 0)
         return -1;
-    FILE *f = fopen(tu_in(tmpdir, "long.yaml"), "w");
-    if (!f)
-        return -1;
-    fputs(LONG_RUN, f);
-    return fclose(f);
+    tu_write_file(tu_in(tmpdir, "long.yaml"), LONG_RUN, sizeof LONG_RUN - 1);
+    return 0;
 }
 
 static int teardown(void **state)
@@ -123,10 +120,8 @@ static void test_signals_existing_out_dir_untouched(void **state)
     assert_int_equal(mkdir(out, 0755), 0);
     char keep[400];
     snprintf(keep, sizeof keep, "%s/summary.json", out);
-    FILE *f = fopen(keep, "w");
-    assert_non_null(f);
-    fputs("{\"old\": true}\n", f);
-    assert_int_equal(fclose(f), 0);
+    static const char old[] = "{\"old\": true}\n";
+    tu_write_file(keep, old, sizeof old - 1);
     struct tu_spawn o = {.signal = SIGINT, .signal_after = 0.5};
     struct tu_outcome r = run_opts(&o, "run", tu_in(tmpdir, "long.yaml"), "--reps", "10000000",
                                 "--threads", "2", "--out", out, "--quiet", NULL);

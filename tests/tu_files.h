@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Files and directories for tests: temporary directories, reading whole
- * files, listing and removing trees. Header-only, like testutil.h. */
+/* Files and directories for tests: temporary directories, reading and
+ * writing whole files, listing and removing trees. Header-only, like testutil.h. */
 #ifndef COR_TU_FILES_H
 #define COR_TU_FILES_H
 
@@ -38,6 +38,16 @@ static inline char *tu_join(const char *a, const char *b)
     return p;
 }
 
+/* Writes len bytes of text to path (created or truncated); fails the test
+ * if anything goes wrong. */
+static inline void tu_write_file(const char *path, const char *text, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
 /* DIR/NAME in one of four static buffers used in turn: up to four such
  * paths can be in use at once (say, an argv), none needs freeing. */
 static inline const char *tu_in(const char *dir, const char *name)
@@ -56,6 +66,15 @@ static inline int tu_tmpdir(char *buf, size_t n, const char *tag)
     const char *base = getenv("TMPDIR");
     snprintf(buf, n, "%s/corridor-%s-XXXXXX", base && *base ? base : "/tmp", tag);
     return mkdtemp(buf) ? 0 : -1;
+}
+
+/* The same, freshly allocated (the caller frees it); fails the test if the
+ * directory cannot be made. */
+static inline char *tu_tmpdir_new(const char *tag)
+{
+    char path[512];
+    assert_int_equal(tu_tmpdir(path, sizeof path, tag), 0);
+    return strdup(path);
 }
 
 /* Removes the tree at dir, making read-only directories writable first
