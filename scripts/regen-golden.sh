@@ -24,7 +24,7 @@ cmake --build "$build" -j "$(nproc)" --target corridor >/dev/null
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# Keep in step with GOLDEN_ARGS in tests/test_golden.c.
+# Keep in step with the run in tests/test_golden.c.
 "$build/corridor" run scenarios/bench-rn1.yaml --reps 50 --seed 1 --threads 2 \
     --quiet --format json --out "$tmp/out" >/dev/null
 

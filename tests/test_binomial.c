@@ -133,11 +133,12 @@ static void test_binomial_coverage(void **state)
     assert_int_equal(b.row[35].kind, COR_BINOMIAL_GSL);
     assert_int_equal(b.row[20].nthr, 20);
     cor_binomial_fini(&b);
+    /* Not a probability: no table at all, so no probability can match. */
     cor_binomial_init(&b, NAN, 10);
     assert_true(isnan(b.p));
-    gsl_rng *g = gsl_rng_alloc(gsl_rng_taus2);
-    assert_int_equal(cor_binomial_draw(&b, g, 0.0, 10), 0);
-    gsl_rng_free(g);
+    assert_int_equal(b.nmax, 0);
+    assert_null(b.row);
+    assert_int_equal(cor_binomial_pick(&b, 0, 0), -1);
     cor_binomial_fini(&b);
 }
 
