@@ -157,6 +157,18 @@ static void rebuild(struct cor_event_key *tree, size_t width)
         tree[i] = earlier(&tree[2 * i], &tree[2 * i + 1]);
 }
 
+/* Marks the leaves of bitmap words w0 onwards empty, in the bitmap and in
+ * its summary (whose words from the one w0 starts are rewritten). */
+static void mark_free_from(struct cor_eventq *q, size_t w0)
+{
+    for (size_t s = (w0 + 63) / 64; s < summary_words(q->width); s++)
+        q->free_words[s] = 0;
+    for (size_t w = w0; w < bit_words(q->width); w++) {
+        q->free_bits[w] = UINT64_MAX;
+        q->free_words[w / 64] |= (uint64_t)1 << (w % 64);
+    }
+}
+
 /* Doubles the leaves (the first call makes MIN_WIDTH), keeping the
  * events in their leaves. */
 static void grow(struct cor_eventq *q)
@@ -172,18 +184,13 @@ static void grow(struct cor_eventq *q)
     q->tree = tree;
     q->arg = cor_realloc(q->arg, width * sizeof *q->arg);
     q->free_bits = cor_realloc(q->free_bits, bit_words(width) * sizeof *q->free_bits);
-    for (size_t w = bit_words(old); w < bit_words(width); w++)
-        q->free_bits[w] = UINT64_MAX;
     q->free_words = cor_realloc(q->free_words, summary_words(width) * sizeof *q->free_words);
-    for (size_t s = old ? summary_words(old) : 0; s < summary_words(width); s++)
-        q->free_words[s] = 0;
-    for (size_t w = bit_words(old); w < bit_words(width); w++)
-        q->free_words[w / 64] |= (uint64_t)1 << (w % 64);
+    q->width = width;
+    mark_free_from(q, bit_words(old));
     if (q->held)
         q->held += width - old;
     if (!old)
         q->active = 1;
-    q->width = width;
     q->root = width / q->active;
 }
 
@@ -206,12 +213,7 @@ void cor_eventq_clear(struct cor_eventq *q)
 {
     for (size_t i = 0; i < 2 * q->width; i++)
         q->tree[i] = NONE;
-    for (size_t w = 0; w < bit_words(q->width); w++)
-        q->free_bits[w] = UINT64_MAX;
-    for (size_t s = 0; s < summary_words(q->width); s++)
-        q->free_words[s] = 0;
-    for (size_t w = 0; w < bit_words(q->width); w++)
-        q->free_words[w / 64] |= (uint64_t)1 << (w % 64);
+    mark_free_from(q, 0);
     q->active = 1;
     q->root = q->width;
     q->held = 0;
