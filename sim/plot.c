@@ -271,33 +271,27 @@ struct tick {
 static int month_ticks(const struct cor_scenario *s, int days, struct tick **out)
 {
     *out = NULL;
-    if (!s->has_start_date || s->start_month < 1 || s->start_month > 12 ||
-        s->start_day < 1 || s->start_day > cor__month_days(s->start_year, s->start_month))
+    struct cor_date c = {s->start_year, s->start_month, s->start_day};
+    if (!s->has_start_date || !cor__date_is_valid(c))
         return 0;
     /* Month starts in range: day index, year and month of each. */
     int cap = days / 28 + 2, n = 0;
     int *day = cor_malloc((size_t)cap * sizeof *day);
     int *year = cor_malloc((size_t)cap * sizeof *year);
     int *mon = cor_malloc((size_t)cap * sizeof *mon);
-    int y = s->start_year, m = s->start_month;
-    long d = 0; /* day index of the first month start */
-    if (s->start_day != 1) {
-        d = cor__month_days(y, m) - s->start_day + 1;
-        if (++m > 12) {
-            m = 1;
-            y++;
-        }
+    long d = 0; /* day index of the month start c */
+    if (c.d != 1) {
+        d = cor__month_days(c.y, c.m) - c.d + 1;
+        c = cor__date_add(c, d);
     }
     while (d < days && n < cap) {
         day[n] = (int)d;
-        year[n] = y;
-        mon[n] = m;
+        year[n] = c.y;
+        mon[n] = c.m;
         n++;
-        d += cor__month_days(y, m);
-        if (++m > 12) {
-            m = 1;
-            y++;
-        }
+        long len = cor__month_days(c.y, c.m);
+        d += len;
+        c = cor__date_add(c, len);
     }
     static const int steps[] = {1, 2, 3, 6, 12, 24, 60, 120};
     int step = 120;
