@@ -97,6 +97,16 @@ struct stop {
     unsigned flags;
 };
 
+/* What refresh_epoch needs of a stop's leg, apart from the hot record:
+ * the operands of its travel time and ambush probabilities. */
+struct stop_leg {
+    double base_hours;       /* at season factor 1 */
+    double hazard, km;       /* the leg's segment's */
+    double commodity_factor; /* the flow's commodity's ambush factor */
+    double escort_factor;    /* the flow's escort's hazard factor */
+    bool escorted;           /* the flow has an escort pool */
+};
+
 enum {
     STOP_DESTINATION = 1, /* the route ends here */
     STOP_ESCORT_FROM = 2, /* the flow's escort stretch starts here */
@@ -119,6 +129,7 @@ struct cor_engine {
     double epoch_end;
     double speed_now, hazard_now;
     struct stop *stops;        /* model->nstops */
+    struct stop_leg *legs;     /* beside stops; unused at destinations */
     /* per segment */
     int *closed;               /* active closures */
     double *closed_since;      /* when the count last rose from 0 */
@@ -341,18 +352,22 @@ static void reset_result(struct cor_rep_result *r)
 
 /* ---- the engine -------------------------------------------------------- */
 
-/* The stops of every flow's every route, in the model's numbering; their
- * travel times and probabilities are filled in by refresh_epoch. The
- * caller frees the array. */
-static struct stop *stops_new(const struct cor_model *m)
+/* Fills the stops of every flow's every route, in the model's numbering,
+ * and their legs' constants; the travel times and probabilities follow
+ * from those in refresh_epoch. */
+static void stops_fill(struct cor_engine *e)
 {
+    const struct cor_model *m = e->m;
     const struct cor_scenario *sc = m->sc;
-    struct stop *stops = cor_calloc((size_t)m->nstops + 1, sizeof *stops), *st = stops;
+    struct stop *st = e->stops;
+    struct stop_leg *lg = e->legs;
     for (int f = 0; f < sc->nflows; f++) {
         const struct cor_flow *fl = &sc->flows[f];
         for (int r = 0; r < fl->nroutes; r++) {
             const struct cor_route *rt = &fl->routes[r];
-            for (int i = 0; i < rt->nnodes; i++, st++) {
+            COR_INVARIANT(st - e->stops == m->route_stops[f][r],
+                          "flow %d route %d: stops out of step with the model", f, r);
+            for (int i = 0; i < rt->nnodes; i++, st++, lg++) {
                 bool last = i == rt->nnodes - 1;
                 st->segment = last ? -1 : rt->legs[i].segment;
                 st->node = rt->nodes[i];
@@ -360,10 +375,18 @@ static struct stop *stops_new(const struct cor_model *m)
                             (fl->escort >= 0 && i == rt->escort_from_leg ? STOP_ESCORT_FROM : 0) |
                             (i == rt->escort_to_leg ? STOP_ESCORT_TO : 0) |
                             (sc->nodes[st->node].has_dwell && !last ? STOP_DWELL : 0);
+                if (last)
+                    continue;
+                const struct cor_segment *seg = &sc->segments[st->segment];
+                lg->base_hours = rt->legs[i].base_hours;
+                lg->hazard = seg->hazard;
+                lg->km = seg->km;
+                lg->commodity_factor = sc->ambush.commodity_factor[fl->commodity];
+                lg->escorted = fl->escort >= 0;
+                lg->escort_factor = lg->escorted ? sc->escorts[fl->escort].hazard_factor : 1.0;
             }
         }
     }
-    return stops;
 }
 
 struct cor_engine *cor_engine_new(const struct cor_model *m)
@@ -376,7 +399,9 @@ struct cor_engine *cor_engine_new(const struct cor_model *m)
     cor_rng_init(&e->rng, sc->nflows, sc->nclosures);
     size_t ns = (size_t)sc->nsegments + 1, ne = (size_t)sc->nescorts + 1;
     size_t nf = (size_t)sc->nflows + 1, nk = (size_t)sc->nstocks + 1;
-    e->stops = stops_new(m);
+    e->stops = cor_calloc((size_t)m->nstops + 1, sizeof *e->stops);
+    e->legs = cor_calloc((size_t)m->nstops + 1, sizeof *e->legs);
+    stops_fill(e);
     e->closed = cor_calloc(ns, sizeof *e->closed);
     e->closed_since = cor_calloc(ns, sizeof *e->closed_since);
     e->seg_wait = cor_calloc(ns, sizeof *e->seg_wait);
@@ -399,6 +424,7 @@ void cor_engine_free(struct cor_engine *e)
     cor_rng_fini(&e->rng);
     free(e->convoys);
     free(e->stops);
+    free(e->legs);
     free(e->closed);
     free(e->closed_since);
     free(e->seg_wait);
@@ -646,10 +672,10 @@ static double hazard_ahead(const struct cor_engine *e, const struct cor_flow *fl
     return seg->hazard * e->hazard_now * e->sc->ambush.commodity_factor[fl->commodity];
 }
 
-/* The ambush probability of a leg entered at this rate (DESIGN §7). */
-static double ambush_probability(double rate, const struct cor_segment *seg)
+/* The ambush probability of a leg of km entered at this rate (DESIGN §7). */
+static double ambush_probability(double rate, double km)
 {
-    return -expm1(-rate * seg->km / 1000.0);
+    return -expm1(-rate * km / 1000.0);
 }
 
 /* Time t has reached the end of the current epoch: read the step functions
@@ -658,29 +684,24 @@ static double ambush_probability(double rate, const struct cor_segment *seg)
  * one per segment entry), with the very expressions the entry would use. */
 static void refresh_epoch(struct cor_engine *e, double t)
 {
-    const struct cor_scenario *sc = e->sc;
     const struct cor_model *m = e->m;
     e->speed_now = cor_steps_at(&m->speed, t);
     e->hazard_now = cor_steps_at(&m->hazard, t);
     e->epoch_end = fmin(steps_next(&m->speed, t), steps_next(&m->hazard, t));
-    struct stop *st = e->stops;
-    for (int f = 0; f < sc->nflows; f++) {
-        const struct cor_flow *fl = &sc->flows[f];
-        for (int r = 0; r < fl->nroutes; r++) {
-            const struct cor_route *rt = &fl->routes[r];
-            for (int l = 0; l + 1 < rt->nnodes; l++, st++) {
-                const struct cor_segment *seg = &sc->segments[rt->legs[l].segment];
-                st->travel = rt->legs[l].base_hours / e->speed_now;
-                double rate = hazard_ahead(e, fl, rt, l);
-                st->p[0] = ambush_probability(rate, seg);
-                if (fl->escort >= 0) {
-                    rate *= sc->escorts[fl->escort].hazard_factor;
-                    st->p[1] = ambush_probability(rate, seg);
-                } else {
-                    st->p[1] = st->p[0];
-                }
-            }
-            st++; /* the destination: no leg */
+    for (int i = 0; i < m->nstops; i++) {
+        struct stop *st = &e->stops[i];
+        const struct stop_leg *lg = &e->legs[i];
+        if (st->segment < 0)
+            continue; /* a destination: no leg */
+        st->travel = lg->base_hours / e->speed_now;
+        /* hazard_ahead's product, in its order */
+        double rate = lg->hazard * e->hazard_now * lg->commodity_factor;
+        st->p[0] = ambush_probability(rate, lg->km);
+        if (lg->escorted) {
+            rate *= lg->escort_factor;
+            st->p[1] = ambush_probability(rate, lg->km);
+        } else {
+            st->p[1] = st->p[0];
         }
     }
 }
