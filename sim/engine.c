@@ -146,7 +146,7 @@ struct cor_engine {
     double *level;
     double *delivered_today;
     double now;                /* time of the event being processed */
-    const atomic_int *stop;
+    const atomic_int *interrupt; /* raised by a signal (cor_engine_set_stop) */
     struct cor_rep_result *out;
     bool trace_on;             /* out->trace_on, one load nearer */
 };
@@ -441,7 +441,7 @@ void cor_engine_free(struct cor_engine *e)
 
 void cor_engine_set_stop(struct cor_engine *e, const atomic_int *stop)
 {
-    e->stop = stop;
+    e->interrupt = stop;
 }
 
 /* Records one line of the trace. Out of line and called through trace()
@@ -1192,8 +1192,8 @@ enum cor_status cor_engine_run(struct cor_engine *e, uint64_t seed, long rep,
             out->events = n;
             return COR_ELIMIT;
         }
-        if ((n & 0xffff) == 0 && e->stop &&
-            atomic_load_explicit(e->stop, memory_order_relaxed)) {
+        if ((n & 0xffff) == 0 && e->interrupt &&
+            atomic_load_explicit(e->interrupt, memory_order_relaxed)) {
             out->events = n;
             return COR_EINTERRUPTED;
         }
