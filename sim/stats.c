@@ -25,7 +25,13 @@ struct cor_agg {
     long *first_hist;                /* nstocks x days */
     double *sum_stock, *sum_unmet, *sum_delivered; /* days x nstocks */
     long *n_short;                   /* days x nstocks */
-    uint32_t *stock_hist;            /* days x nstocks x (COR_STOCK_BINS + 1) */
+    /* Per-day stock histograms, days x nstocks x (COR_STOCK_BINS + 1). The
+     * merge touches one counter per cell and replication, scattered over
+     * megabytes; it counts into bytes (a quarter of the cache lines) and
+     * moves the bytes into the 32-bit totals before they can overflow. */
+    uint32_t *stock_hist;
+    uint8_t *stock_recent;           /* counts not yet in stock_hist */
+    int recent;                      /* replications counted there */
     double *stock_min, *stock_max;   /* days x nstocks: clamp the estimates */
     gsl_rstat_workspace *corr[CO_N];
     gsl_rstat_workspace **lost;      /* per commodity */
@@ -62,6 +68,7 @@ struct cor_agg *cor_agg_new(const struct cor_model *m)
     a->sum_delivered = cor_calloc(cells + 1, sizeof(double));
     a->n_short = cor_calloc(cells + 1, sizeof(long));
     a->stock_hist = cor_calloc(cells * (COR_STOCK_BINS + 1) + 1, sizeof(uint32_t));
+    a->stock_recent = cor_calloc(cells * (COR_STOCK_BINS + 1) + 1, sizeof(uint8_t));
     a->stock_min = cor_calloc(cells + 1, sizeof(double));
     a->stock_max = cor_calloc(cells + 1, sizeof(double));
     for (int i = 0; i < CO_N; i++)
@@ -86,6 +93,7 @@ void cor_agg_free(struct cor_agg *a)
     free(a->sum_delivered);
     free(a->n_short);
     free(a->stock_hist);
+    free(a->stock_recent);
     free(a->stock_min);
     free(a->stock_max);
     for (int i = 0; i < CO_N; i++)
@@ -110,6 +118,16 @@ static double bin_value(int b, double cap)
     return b == 0 ? 0.0 : cap * (b - 0.5) / COR_STOCK_BINS;
 }
 
+/* Moves the byte counts into the totals. */
+static void flush_recent(struct cor_agg *a)
+{
+    size_t n = (size_t)a->days * (size_t)a->nstocks * (COR_STOCK_BINS + 1);
+    for (size_t j = 0; j < n; j++)
+        a->stock_hist[j] += a->stock_recent[j];
+    memset(a->stock_recent, 0, n);
+    a->recent = 0;
+}
+
 void cor_agg_add(struct cor_agg *a, struct cor_rep_result *r)
 {
     const struct cor_scenario *sc = a->m->sc;
@@ -132,7 +150,6 @@ void cor_agg_add(struct cor_agg *a, struct cor_rep_result *r)
     }
     size_t cells = (size_t)a->days * a->nstocks;
     for (size_t i = 0; i < cells; i++) {
-        int k = (int)(i % (size_t)a->nstocks);
         a->sum_stock[i] += r->day_stock[i];
         a->sum_unmet[i] += r->day_unmet[i];
         a->sum_delivered[i] += r->day_delivered[i];
@@ -142,9 +159,14 @@ void cor_agg_add(struct cor_agg *a, struct cor_rep_result *r)
             a->stock_min[i] = v;
         if (a->n == 0 || v > a->stock_max[i])
             a->stock_max[i] = v;
-        a->stock_hist[i * (COR_STOCK_BINS + 1) +
-                      stock_bin(r->day_stock[i], sc->stocks[k].capacity)]++;
     }
+    /* Day by stock: no cell pays an integer division to find its stock. */
+    uint8_t *h = a->stock_recent;
+    for (size_t i = 0; i < cells;)
+        for (int k = 0; k < a->nstocks; k++, i++, h += COR_STOCK_BINS + 1)
+            h[stock_bin(r->day_stock[i], sc->stocks[k].capacity)]++;
+    if (++a->recent == UINT8_MAX)
+        flush_recent(a);
     gsl_rstat_add((double)r->dispatched, a->corr[CO_DISPATCHED]);
     gsl_rstat_add((double)r->cancelled, a->corr[CO_CANCELLED]);
     gsl_rstat_add((double)r->skipped, a->corr[CO_SKIPPED]);
@@ -246,6 +268,7 @@ static double stock_quantile(const uint32_t *h, long n, double cap, double f,
 struct cor_results *cor_agg_finish(struct cor_agg *a, uint64_t seed)
 {
     const struct cor_scenario *sc = a->m->sc;
+    flush_recent(a);
     struct cor_results *res = cor_calloc(1, sizeof *res);
     res->scenario = sc;
     res->seed = seed;

@@ -37,6 +37,58 @@ static void test_stats_hist_quantile_matches_gsl(void **state)
     gsl_rng_free(r);
 }
 
+/* The stock percentiles of many replications: the merge counts into bytes
+ * and moves them into the totals every 255 replications, so bins holding
+ * more than 255 must still be counted in full. Two stocks, two days: on
+ * day 0 one stock sits at three levels (100, 500 and 800 of a capacity of
+ * 1000) in 300, 450 and 250 of 1,000 replications, interleaved; on day 1
+ * both are at one level throughout. */
+static void test_stats_stock_percentiles_count_past_a_byte(void **state)
+{
+    (void)state;
+    struct cor_scenario *s = tu_load(
+        "scenario: { name: bins, horizon_days: 2, replications: 1 }\n"
+        "commodities: { fuel: {}, grain: {} }\n"
+        "nodes: { a: { kind: city } }\n"
+        "segments: []\n"
+        "cities: { a: { fuel: { stock: 1, capacity: 1000, demand_per_day: 0 },\n"
+        "               grain: { stock: 1, capacity: 500, demand_per_day: 0 } } }\n");
+    struct cor_model *m = cor_model_new(s, s->horizon_days);
+    struct cor_agg *a = cor_agg_new(m);
+    struct cor_rep_result r;
+    cor_rep_result_init(&r, m);
+    assert_int_equal(r.nstocks, 2);
+    const long n = 1000;
+    for (long i = 0; i < n; i++) {
+        /* 3 of every 10 at 100, 9 of every 20 at 500, the rest at 800 */
+        long j = i % 20;
+        r.day_stock[0] = j < 6 ? 100.0 : j < 15 ? 500.0 : 800.0;
+        r.day_stock[1] = 250.0;
+        r.day_stock[2] = 0.0;
+        r.day_stock[3] = 500.0;
+        cor_agg_add(a, &r);
+    }
+    struct cor_results *res = cor_agg_finish(a, 1);
+    /* Bins are capacity / 256 wide, reported at their midpoints and
+     * clamped to the observed range: rank 49.95 falls among the 300 at
+     * 100 (bin 26, midpoint 99.6, clamped to 100); rank 499.5 among the
+     * 450 at 500 (bin 129, 501.95...); rank 949.05 among the 250 at 800
+     * (bin 205, 798.8...). */
+    const struct cor_day_result *d0 = cor_results_day(res, 0, 0);
+    tu_assert_near(d0->stock_p05, 100.0, 0.0);
+    tu_assert_near(d0->stock_p50, 1000.0 * 128.5 / 256, 1e-9);
+    tu_assert_near(d0->stock_p95, 1000.0 * 204.5 / 256, 1e-9);
+    /* One level on every replication: exact, whatever the bin. */
+    tu_assert_near(cor_results_day(res, 0, 1)->stock_p50, 250.0, 0.0);
+    tu_assert_near(cor_results_day(res, 1, 0)->stock_p05, 0.0, 0.0);
+    tu_assert_near(cor_results_day(res, 1, 1)->stock_p95, 500.0, 0.0);
+    cor_results_free(res);
+    cor_rep_result_fini(&r);
+    cor_agg_free(a);
+    cor_model_free(m);
+    cor_scenario_free(s);
+}
+
 static void test_stats_estimate_student_t(void **state)
 {
     (void)state;
@@ -55,6 +107,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stats_hist_quantile_matches_gsl),
+        cmocka_unit_test(test_stats_stock_percentiles_count_past_a_byte),
         cmocka_unit_test(test_stats_estimate_student_t),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
