@@ -13,9 +13,9 @@
  * the merger only when it finished the very replication the merger is
  * waiting for (any other slot can wait until the merger comes to it), and
  * the merger wakes workers only when one is actually blocked on a full
- * ring of slots. Merging one replication costs about 1 % of running it
- * (docs/performance.md), so a single merging thread is not what limits
- * scaling. */
+ * ring of slots. Merging takes under 2 % of the samples on two workers
+ * (docs/performance.md, optimisation 13), so a single merging thread is
+ * not what limits scaling. */
 #include "corridor/experiment.h"
 
 #include <pthread.h>
