@@ -15,16 +15,16 @@
 #     out. Instruction counts do not depend on the machine's load, so they
 #     are the figure to compare changes by on a shared or noisy machine;
 #   - the default scenario's wall time (target: under 1 s).
-# With --micro it also builds and runs the engine, event-queue and RNG
-# micro benchmarks (bench/engine_bench.c, bench/queue_bench.c,
-# bench/rng_bench.c).
+# With --micro it also builds and runs the engine, M/M/1, event-queue and
+# RNG micro benchmarks (bench/engine_bench.c, bench/mm1_bench.c,
+# bench/queue_bench.c, bench/rng_bench.c).
 #
 # Output: a readable report on stdout, and one CSV line per measurement
 # (name,value,unit) in build-bench/bench-results.csv.
 #
 # Usage: bench/run.sh [--quick] [--micro] [--no-build] [--bin FILE]
 #   --quick     fewer and shorter runs, no 100k-replication run (~2 minutes)
-#   --micro     also run the engine, queue and RNG micro benchmarks
+#   --micro     also run the engine, M/M/1, queue and RNG micro benchmarks
 #   --no-build  use build-bench/corridor as it is
 #   --bin FILE  measure that corridor binary instead (say, an older build,
 #               for before/after figures); implies --no-build. The micro
@@ -225,6 +225,17 @@ if [ $micro = 1 ]; then
         csv engine_ns_per_event_undisturbed \
             "$(awk '/undisturbed/ {print $(NF-4)}' $B/bench-engine)" ns
         echo
+        # The target's reference model on the same queue and generator.
+        # shellcheck disable=SC2086
+        cc -O3 -g -flto=auto -std=c11 -D_POSIX_C_SOURCE=200809L -Isim \
+            -Iinclude -I$B/include bench/mm1_bench.c $B/libcorridor_core.a $LIBS \
+            -o $B/mm1_bench
+        echo "An M/M/1 queue on the engine's event queue and generator:"
+        $B/mm1_bench >$B/bench-mm1
+        sed 's/^/  /' $B/bench-mm1
+        csv mm1_ns_per_event_undisturbed \
+            "$(awk '/undisturbed/ {print $(NF-4)}' $B/bench-mm1)" ns
+        echo
     else
         echo "engine_bench skipped: no $B/libcorridor_core.a (run once without --bin/--no-build)"
         echo
@@ -237,5 +248,5 @@ if [ $micro = 1 ]; then
     echo
 fi
 
-rm -f $B/bench-engine $B/bench-t1 $B/bench-t2 $B/bench-ratio $B/bench-time $B/bench-cg.out $B/bench-cg.err
+rm -f $B/bench-engine $B/bench-mm1 $B/bench-t1 $B/bench-t2 $B/bench-ratio $B/bench-time $B/bench-cg.out $B/bench-cg.err
 echo "CSV: $CSV"
