@@ -43,9 +43,20 @@ void cor__invariant_failed(const char *file, int line, const char *cond,
     abort();
 }
 
+/* An arrival's kind says what the stop it reaches holds (its flags, see
+ * struct stop): convoys of every flow interleave in the event stream, so
+ * tests of the stop's flags in the handler would be guessed wrong at
+ * random, each a pipeline flush, while the dispatch's one indirect jump
+ * pays for a wrong guess once. EV_ARRIVE is any stop; the four after it
+ * are stops with exactly one flag or none. The kind is fixed per stop when
+ * the engine is made (struct stop's `arrive`). */
 enum ev_kind {
     EV_DEPART,          /* arg: flow */
     EV_ARRIVE,          /* arg: convoy reaching the end of its current leg */
+    EV_ARRIVE_PASS,     /* the same, at a stop with no flags: it goes on */
+    EV_ARRIVE_DEST,     /* at its destination, and nothing else */
+    EV_ARRIVE_FROM,     /* where its escort stretch starts, and nothing else */
+    EV_ARRIVE_TO,       /* where its escort stretch ends, and nothing else */
     EV_ESCORT_RETURN,   /* arg: escort pool */
     EV_FLEET_RETURN,    /* arg: convoy returning empty to its origin */
     EV_CLOSURE_START,   /* arg: closure (scheduled or random) */
@@ -95,6 +106,7 @@ struct stop {
     int segment;        /* the leg's segment; -1 at the destination */
     int node;
     unsigned flags;
+    unsigned arrive;    /* the ev_kind of the arrival at the leg's end */
 };
 
 /* What refresh_epoch needs of a stop's leg, apart from the hot record:
@@ -352,6 +364,18 @@ static void reset_result(struct cor_rep_result *r)
 
 /* ---- the engine -------------------------------------------------------- */
 
+/* The kind of an arrival at a stop with these flags. */
+static unsigned arrival_kind(unsigned flags)
+{
+    switch (flags) {
+    case 0: return EV_ARRIVE_PASS;
+    case STOP_DESTINATION: return EV_ARRIVE_DEST;
+    case STOP_ESCORT_FROM: return EV_ARRIVE_FROM;
+    case STOP_ESCORT_TO: return EV_ARRIVE_TO;
+    default: return EV_ARRIVE;
+    }
+}
+
 /* Fills the stops of every flow's every route, in the model's numbering,
  * and their legs' constants; the travel times and probabilities follow
  * from those in refresh_epoch. */
@@ -367,6 +391,7 @@ static void stops_fill(struct cor_engine *e)
             const struct cor_route *rt = &fl->routes[r];
             COR_INVARIANT(st - e->stops == m->route_stops[f][r],
                           "flow %d route %d: stops out of step with the model", f, r);
+            struct stop *first = st;
             for (int i = 0; i < rt->nnodes; i++, st++, lg++) {
                 bool last = i == rt->nnodes - 1;
                 st->segment = last ? -1 : rt->legs[i].segment;
@@ -385,6 +410,8 @@ static void stops_fill(struct cor_engine *e)
                 lg->escorted = fl->escort >= 0;
                 lg->escort_factor = lg->escorted ? sc->escorts[fl->escort].hazard_factor : 1.0;
             }
+            for (int i = 0; i + 1 < rt->nnodes; i++)
+                first[i].arrive = arrival_kind(first[i + 1].flags);
         }
     }
 }
@@ -771,7 +798,7 @@ static void enter(struct cor_engine *e, int c, double t)
             }
         }
     }
-    schedule(e, t + st->travel + delay, COR_CLASS_ARRIVAL, EV_ARRIVE, c);
+    schedule(e, t + st->travel + delay, COR_CLASS_ARRIVAL, (enum ev_kind)st->arrive, c);
 }
 
 /* Whether route rt leaves node `node` by a usable segment now: open, and
@@ -880,9 +907,27 @@ static void try_enter(struct cor_engine *e, int c, double t)
     enter(e, c, t);
 }
 
+/* Convoy c, without an escort, stands where its escort stretch starts at
+ * time t: it takes a free unit, or joins the pool's line (the unit is held
+ * while any closure is waited out). False if it joined the line. */
+static bool escort_take(struct cor_engine *e, int c, const struct stop *st, double t)
+{
+    struct convoy *cv = &e->convoys[c];
+    const struct cor_flow *fl = cv->fl;
+    cv->wait_start = t;
+    if (e->units_free[fl->escort] == 0) {
+        trace(e, t, COR_TRACE_ESCORT_WAIT, cv->flow, c, st->node, -1, -1, 0, 0, 0);
+        fifo_push(e, &e->esc_wait[fl->escort], c);
+        return false;
+    }
+    e->units_free[fl->escort]--;
+    escort_start(e, c, t);
+    return true;
+}
+
 /* Convoy c stands at route node c->leg at time t: deliver if it is at its
- * destination; otherwise queue for an escort if its pool starts here (the
- * unit is held while any closure is waited out), then try to enter. */
+ * destination; otherwise take an escort if its pool starts here, then try
+ * to enter. */
 static void advance(struct cor_engine *e, int c, double t)
 {
     struct convoy *cv = &e->convoys[c];
@@ -891,17 +936,8 @@ static void advance(struct cor_engine *e, int c, double t)
         deliver(e, c, t);
         return;
     }
-    if ((st->flags & STOP_ESCORT_FROM) && !cv->has_escort) {
-        const struct cor_flow *fl = cv->fl;
-        cv->wait_start = t;
-        if (e->units_free[fl->escort] == 0) {
-            trace(e, t, COR_TRACE_ESCORT_WAIT, cv->flow, c, st->node, -1, -1, 0, 0, 0);
-            fifo_push(e, &e->esc_wait[fl->escort], c);
-            return;
-        }
-        e->units_free[fl->escort]--;
-        escort_start(e, c, t);
-    }
+    if ((st->flags & STOP_ESCORT_FROM) && !cv->has_escort && !escort_take(e, c, st, t))
+        return;
     try_enter(e, c, t);
 }
 
@@ -947,13 +983,22 @@ static void on_depart(struct cor_engine *e, int f, double t)
     advance(e, c, t);
 }
 
-static void on_arrive(struct cor_engine *e, int c, double t)
+/* Convoy c reaches the end of its leg at time t: the next stop of its
+ * route, which it returns. */
+static const struct stop *arrive(struct cor_engine *e, int c, double t)
 {
     struct convoy *cv = &e->convoys[c];
     cv->leg++;
     const struct stop *st = &e->stops[cv->stop0 + cv->leg];
     trace(e, t, COR_TRACE_ARRIVE, cv->flow, c, st->node, st[-1].segment, -1, 0, 0, 0);
-    if (cv->has_escort && (st->flags & STOP_ESCORT_TO))
+    return st;
+}
+
+/* An arrival at any stop (EV_ARRIVE). */
+static void on_arrive(struct cor_engine *e, int c, double t)
+{
+    const struct stop *st = arrive(e, c, t);
+    if (e->convoys[c].has_escort && (st->flags & STOP_ESCORT_TO))
         escort_release(e, c, t);
     if (st->flags & STOP_DWELL) {
         /* Border clearance and the like: on the way, never at the end. */
@@ -963,6 +1008,36 @@ static void on_arrive(struct cor_engine *e, int c, double t)
         return;
     }
     advance(e, c, t);
+}
+
+/* The same at stops with one flag or none: what on_arrive does there,
+ * without testing the flags again. */
+static void on_arrive_pass(struct cor_engine *e, int c, double t)
+{
+    arrive(e, c, t);
+    try_enter(e, c, t);
+}
+
+static void on_arrive_dest(struct cor_engine *e, int c, double t)
+{
+    arrive(e, c, t);
+    deliver(e, c, t);
+}
+
+static void on_arrive_from(struct cor_engine *e, int c, double t)
+{
+    const struct stop *st = arrive(e, c, t);
+    if (!e->convoys[c].has_escort && !escort_take(e, c, st, t))
+        return;
+    try_enter(e, c, t);
+}
+
+static void on_arrive_to(struct cor_engine *e, int c, double t)
+{
+    arrive(e, c, t);
+    if (e->convoys[c].has_escort)
+        escort_release(e, c, t);
+    try_enter(e, c, t);
 }
 
 static void on_escort_return(struct cor_engine *e, int esc, double t)
@@ -1202,6 +1277,10 @@ enum cor_status cor_engine_run(struct cor_engine *e, uint64_t seed, long rep,
         switch ((enum ev_kind)ev.kind) {
         case EV_DEPART: on_depart(e, arg, now); break;
         case EV_ARRIVE: on_arrive(e, arg, now); break;
+        case EV_ARRIVE_PASS: on_arrive_pass(e, arg, now); break;
+        case EV_ARRIVE_DEST: on_arrive_dest(e, arg, now); break;
+        case EV_ARRIVE_FROM: on_arrive_from(e, arg, now); break;
+        case EV_ARRIVE_TO: on_arrive_to(e, arg, now); break;
         case EV_ESCORT_RETURN: on_escort_return(e, arg, now); break;
         case EV_FLEET_RETURN: on_fleet_return(e, arg); break;
         case EV_CLOSURE_START: on_closure_start(e, arg, now); break;

@@ -394,6 +394,61 @@ static void test_engine_dwell_at_node(void **state)
     cor_scenario_free(s);
 }
 
+/* Every kind of stop does its whole work, whichever handler the arrival
+ * is dispatched to (one per kind of stop, and a general one for stops that
+ * hold more than one thing). Route a-b-c-d-e, an hour a leg, a convoy an
+ * hour, one escort unit from b to d whose return takes the stretch's two
+ * hours. With `dwell` hours of dwell at b (a stop both dwell and escort
+ * start), a convoy takes the unit after its dwell, gives it back at d
+ * (escort end only), passes c (nothing), delivers at e (destination
+ * only): units start every 4 hours from 1 + dwell, deliveries follow each
+ * start by 3 hours. */
+static void check_stop_kinds(double dwell)
+{
+    char y[1024];
+    snprintf(y, sizeof y,
+             "scenario: { name: stops, horizon_days: 1, replications: 1 }\n"
+             "commodities: { fuel: {} }\n"
+             "nodes: { a: { kind: port }, b: { kind: border%s },\n"
+             "         c: { kind: town }, d: { kind: town }, e: { kind: city } }\n"
+             "segments: [ { from: a, to: b, km: 10, speed_kmh: 10 },\n"
+             "            { from: b, to: c, km: 10, speed_kmh: 10 },\n"
+             "            { from: c, to: d, km: 10, speed_kmh: 10 },\n"
+             "            { from: d, to: e, km: 10, speed_kmh: 10 } ]\n"
+             "cities: { e: { fuel: { capacity: 1e9 } } }\n"
+             "escorts: { u: { units: 1, from: b, to: d } }\n"
+             "flows:\n"
+             "  - { id: f, commodity: fuel, route: [a, b, c, d, e], trucks: 1,\n"
+             "      payload: 1, every_hours: 1, escort: u }\n",
+             dwell > 0 ? ", dwell_hours: 3" : "");
+    struct cor_scenario *s = tu_load(y);
+    struct cor_model *m;
+    struct cor_rep_result *out = trace_run(s, &m);
+    int starts = 0, delivered = 0;
+    for (long i = 0; i < out->ntrace; i++) {
+        const struct cor_trace_event *ev = &out->trace[i];
+        if (ev->kind == COR_TRACE_ESCORT_START) {
+            tu_assert_near(ev->t, 1 + dwell + 4 * starts, 1e-9);
+            starts++;
+        } else if (ev->kind == COR_TRACE_DELIVER) {
+            tu_assert_near(ev->t, 1 + dwell + 4 * delivered + 3, 1e-9);
+            delivered++;
+        }
+    }
+    /* Units start at 1 + dwell + 4k until the day ends. */
+    assert_int_equal(starts, (int)floor((24 - 1 - dwell) / 4) + 1);
+    assert_true(delivered >= starts - 1 && delivered <= starts);
+    trace_done(out, m);
+    cor_scenario_free(s);
+}
+
+static void test_engine_every_kind_of_stop(void **state)
+{
+    (void)state;
+    check_stop_kinds(0);
+    check_stop_kinds(3);
+}
+
 /* A flow's active window: first departure at max(start_hour, 24 from_day),
  * none at or after 24 to_day. */
 static void test_engine_flow_window(void **state)
@@ -696,6 +751,7 @@ int main(void)
         cmocka_unit_test(test_engine_deterrence_cancels),
         cmocka_unit_test(test_engine_fleet_returns),
         cmocka_unit_test(test_engine_dwell_at_node),
+        cmocka_unit_test(test_engine_every_kind_of_stop),
         cmocka_unit_test(test_engine_flow_window),
         cmocka_unit_test(test_engine_reorder_point),
         cmocka_unit_test(test_engine_beta_losses),
