@@ -29,8 +29,10 @@
  *   bench-rn1), however large the tree grew in a burst of events;
  * - pop hands out the root but leaves the event in its leaf ("held"): most
  *   handlers schedule exactly one event, which then simply replaces it and
- *   replays the path once. A new event in an empty leaf is earlier than
- *   the empty key, so its replay stops at the first match it loses.
+ *   replays the path once. A new event in an empty leaf replays its whole
+ *   path too, without branches: the walk could stop at the first match
+ *   the new event loses, but where that is depends on the data, and the
+ *   mispredicted exit cost more than the levels it saved.
  *
  * A time of -0.0 is stored as +0.0 (its bit pattern would otherwise sort
  * last). The two compare equal as doubles, so ties between them still fall
@@ -129,18 +131,6 @@ static inline void replay(struct cor_event_key *tree, size_t i, size_t top)
         take_earlier(&k, (const struct cor_event_key *)(base + (at ^ size)));
         at = (at >> 1) & ~(size - 1);
         *(struct cor_event_key *)(base + at) = k;
-    }
-}
-
-/* An empty leaf i received an event: an earlier key than before, so the
- * replay stops at the first match it loses, above which nothing changes. */
-static inline void replay_earlier(struct cor_event_key *tree, size_t i, size_t top)
-{
-    struct cor_event_key k = tree[i];
-    for (; i > top; i >>= 1) {
-        if (before(&tree[i ^ 1], &k))
-            return;
-        tree[i >> 1] = k;
     }
 }
 
@@ -334,7 +324,7 @@ void cor_eventq_push(struct cor_eventq *q, double t, enum cor_event_class cls,
     e.order |= l;
     q->tree[q->width + l] = e;
     q->arg[l] = arg;
-    replay_earlier(q->tree, q->width + l, q->root);
+    replay(q->tree, q->width + l, q->root);
 }
 
 bool cor_eventq_pop(struct cor_eventq *q, struct cor_event *out)
