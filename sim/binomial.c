@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
@@ -146,10 +147,38 @@ static void tabulate(struct cor_binomial *b, gsl_rng *o, unsigned n, size_t *use
     w->nthr = (uint32_t)(*used - off);
 }
 
+/* Spreads the rows' thresholds, appended back to back by tabulate(), to
+ * `width` places each. */
+static void pad_rows(struct cor_binomial *b)
+{
+    uint32_t width = 0;
+    for (unsigned n = 0; n <= b->nmax; n++)
+        if (b->row[n].kind == COR_BINOMIAL_TABLE && b->row[n].nthr > width)
+            width = b->row[n].nthr;
+    b->width = width;
+    if (width == 0)
+        return;
+    size_t places = ((size_t)b->nmax + 1) * width;
+    uint64_t *thr = cor_malloc(places * sizeof *thr);
+    for (size_t i = 0; i < places; i++)
+        thr[i] = UINT64_MAX;
+    for (unsigned n = 0; n <= b->nmax; n++) {
+        struct cor_binomial_row *w = &b->row[n];
+        if (w->kind != COR_BINOMIAL_TABLE)
+            continue;
+        if (w->nthr > 0)
+            memcpy(&thr[(size_t)n * width], &b->thr[w->off], w->nthr * sizeof *thr);
+        w->off = n * width;
+    }
+    free(b->thr);
+    b->thr = thr;
+}
+
 void cor_binomial_init_none(struct cor_binomial *b)
 {
     b->p = NAN;
     b->nmax = 0;
+    b->width = 0;
     b->row = NULL;
     b->thr = NULL;
 }
@@ -169,6 +198,7 @@ void cor_binomial_init(struct cor_binomial *b, double p, unsigned nmax)
     for (unsigned n = 0; n <= b->nmax; n++)
         tabulate(b, o, n, &used, &cap);
     gsl_rng_free(o);
+    pad_rows(b);
 }
 
 void cor_binomial_fini(struct cor_binomial *b)
@@ -179,14 +209,15 @@ void cor_binomial_fini(struct cor_binomial *b)
 }
 
 /* The distance for output k: how many of the row's thresholds are at or
- * below it. A plain count with no early exit: no branch to mispredict,
- * and the compiler vectorises it. (A row may have no thresholds, p = 0
- * say, and the table then no array: index, never offset, b->thr.) */
+ * below it. A plain count over the table's width, with no early exit: no
+ * branch that depends on the draw, and the compiler vectorises it. (A
+ * table may have no thresholds, p = 0 say, and then no array: index,
+ * never offset, b->thr.) */
 static uint32_t count_below(const struct cor_binomial *b, const struct cor_binomial_row *w,
                             uint64_t k)
 {
     uint32_t d = 0;
-    for (uint32_t j = 0; j < w->nthr; j++)
+    for (uint32_t j = 0; j < b->width; j++)
         d += b->thr[w->off + j] <= k;
     return d;
 }

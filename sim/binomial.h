@@ -40,7 +40,7 @@
 
 /* Count n's draw, for n <= nmax. */
 struct cor_binomial_row {
-    uint32_t off;   /* its first threshold in thr */
+    uint32_t off;   /* its first threshold in thr, n * width once built */
     uint32_t nthr;  /* its thresholds */
     unsigned base;  /* the result for output 0 */
     uint8_t kind;   /* COR_BINOMIAL_GSL, _CONST or _TABLE */
@@ -53,11 +53,17 @@ enum {
     COR_BINOMIAL_TABLE  /* base + or - the thresholds at or below the output */
 };
 
+/* Every tabulated row's thresholds take `width` places in thr, the most
+ * any row has, the rest filled with UINT64_MAX (above every output): a
+ * draw then counts the same number of places whatever its count, and the
+ * count's loop ends where the last draw's did. Ending it at the row's own
+ * length, which changes from one ambush to the next, mispredicted. */
 struct cor_binomial {
     double p;                     /* the probability tabulated; NaN: none */
     unsigned nmax;                /* rows for counts 0 .. nmax */
+    uint32_t width;               /* places per row in thr */
     struct cor_binomial_row *row;
-    uint64_t *thr;                /* every row's thresholds, back to back */
+    uint64_t *thr;                /* the rows' thresholds, width apart */
 };
 
 /* Tabulates the draws for probability p (in [0, 1]) and counts 0 ..
