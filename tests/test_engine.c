@@ -2,8 +2,9 @@
 /* The model against closed forms (DESIGN §7): depletion day, ambush
  * probability, binomial and beta losses, closure windows, season travel
  * times, balanced supply, deterrence, fleets, dwell, flow windows, reorder
- * points, rerouting. Escort waits against Erlang C are checked, more
- * sharply than a unit test could, in tests/validation/validate_escort.c.
+ * points, rerouting, the work of each kind of stop. Escort waits against
+ * Erlang C are checked, more sharply than a unit test could, in
+ * tests/validation/validate_escort.c.
  *
  * Statistical checks use fixed seeds, so they are deterministic, and their
  * tolerances come from the sampling distribution of the estimate: a
