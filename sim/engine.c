@@ -115,8 +115,7 @@ struct stop_leg {
     double base_hours;       /* at season factor 1 */
     double hazard, km;       /* the leg's segment's */
     double commodity_factor; /* the flow's commodity's ambush factor */
-    double escort_factor;    /* the flow's escort's hazard factor */
-    bool escorted;           /* the flow has an escort pool */
+    double escort_factor;    /* the flow's escort's hazard factor; 1 without */
 };
 
 enum {
@@ -407,8 +406,7 @@ static void stops_fill(struct cor_engine *e)
                 lg->hazard = seg->hazard;
                 lg->km = seg->km;
                 lg->commodity_factor = sc->ambush.commodity_factor[fl->commodity];
-                lg->escorted = fl->escort >= 0;
-                lg->escort_factor = lg->escorted ? sc->escorts[fl->escort].hazard_factor : 1.0;
+                lg->escort_factor = fl->escort >= 0 ? sc->escorts[fl->escort].hazard_factor : 1.0;
             }
             for (int i = 0; i + 1 < rt->nnodes; i++)
                 first[i].arrive = arrival_kind(first[i + 1].flags);
@@ -690,13 +688,12 @@ static void deliver(struct cor_engine *e, int c, double t)
     }
 }
 
-/* The hazard of a flow's route leg now, before the escort's factor: the
- * per-1000-km rate times phase and commodity factors. */
-static double hazard_ahead(const struct cor_engine *e, const struct cor_flow *fl,
-                           const struct cor_route *rt, int leg)
+/* The ambush rate of stop i's leg now, before the escort's factor: the
+ * segment's per-1000-km hazard times the phase and commodity factors. */
+static double leg_rate(const struct cor_engine *e, int i)
 {
-    const struct cor_segment *seg = &e->sc->segments[rt->legs[leg].segment];
-    return seg->hazard * e->hazard_now * e->sc->ambush.commodity_factor[fl->commodity];
+    const struct stop_leg *lg = &e->legs[i];
+    return lg->hazard * e->hazard_now * lg->commodity_factor;
 }
 
 /* The ambush probability of a leg of km entered at this rate (DESIGN §7). */
@@ -721,15 +718,11 @@ static void refresh_epoch(struct cor_engine *e, double t)
         if (st->segment < 0)
             continue; /* a destination: no leg */
         st->travel = lg->base_hours / e->speed_now;
-        /* hazard_ahead's product, in its order */
-        double rate = lg->hazard * e->hazard_now * lg->commodity_factor;
+        /* Without an escort pool the factor is 1, and p[1] equals p[0]
+         * (never used then). */
+        double rate = leg_rate(e, i);
         st->p[0] = ambush_probability(rate, lg->km);
-        if (lg->escorted) {
-            rate *= lg->escort_factor;
-            st->p[1] = ambush_probability(rate, lg->km);
-        } else {
-            st->p[1] = st->p[0];
-        }
+        st->p[1] = ambush_probability(rate * lg->escort_factor, lg->km);
     }
 }
 
@@ -801,17 +794,18 @@ static void enter(struct cor_engine *e, int c, double t)
     schedule(e, t + st->travel + delay, COR_CLASS_ARRIVAL, (enum ev_kind)st->arrive, c);
 }
 
-/* Whether route rt leaves node `node` by a usable segment now: open, and
- * (under a hazard rule) not above the threshold. Sets *leg. */
+/* Whether route rt, whose first stop is stop0, leaves node `node` by a
+ * usable segment now: open, and (under a hazard rule) not above the
+ * threshold. Sets *leg. */
 static bool usable_from(const struct cor_engine *e, const struct cor_flow *fl,
-                        const struct cor_route *rt, int node, int *leg)
+                        const struct cor_route *rt, int stop0, int node, int *leg)
 {
     for (int i = 0; i + 1 < rt->nnodes; i++) {
         if (rt->nodes[i] != node)
             continue;
         if (e->closed[rt->legs[i].segment] > 0)
             return false;
-        if (fl->reroute_on_hazard && hazard_ahead(e, fl, rt, i) > fl->reroute_hazard_above)
+        if (fl->reroute_on_hazard && leg_rate(e, stop0 + i) > fl->reroute_hazard_above)
             return false;
         *leg = i;
         return true;
@@ -829,7 +823,8 @@ static int find_alternate(const struct cor_engine *e, int c, int *leg)
     int node = cur->nodes[cv->leg];
     int seg_now = cur->legs[cv->leg].segment;
     for (int r = 0; r < fl->nroutes; r++)
-        if (r != cv->route && usable_from(e, fl, &fl->routes[r], node, leg) &&
+        if (r != cv->route &&
+            usable_from(e, fl, &fl->routes[r], e->m->route_stops[cv->flow][r], node, leg) &&
             fl->routes[r].legs[*leg].segment != seg_now)
             return r;
     return -1;
@@ -876,14 +871,13 @@ static void try_enter(struct cor_engine *e, int c, double t)
 {
     struct convoy *cv = &e->convoys[c];
     const struct cor_flow *fl = cv->fl;
-    const struct cor_route *rt = cv->rt;
-    int s = e->stops[cv->stop0 + cv->leg].segment;
+    int i = cv->stop0 + cv->leg, s = e->stops[i].segment;
     cv->state = CONVOY_MOVING;
     /* A check still queued for an earlier wait is void from here on: only
      * a wait that starts below schedules one. */
     cv->reroute_due = -1.0;
-    if (fl->reroute_on_hazard &&
-        hazard_ahead(e, fl, rt, cv->leg) > fl->reroute_hazard_above && reroute(e, c, t)) {
+    if (fl->reroute_on_hazard && leg_rate(e, i) > fl->reroute_hazard_above &&
+        reroute(e, c, t)) {
         advance(e, c, t);
         return;
     }
@@ -899,7 +893,7 @@ static void try_enter(struct cor_engine *e, int c, double t)
                 schedule(e, due, COR_CLASS_ARRIVAL, EV_REROUTE_CHECK, c);
             }
         }
-        trace(e, t, COR_TRACE_CLOSED_WAIT, cv->flow, c, rt->nodes[cv->leg], s, -1, 0, 0, 0);
+        trace(e, t, COR_TRACE_CLOSED_WAIT, cv->flow, c, e->stops[i].node, s, -1, 0, 0, 0);
         cv->state = CONVOY_CLOSED_WAIT;
         fifo_push(e, &e->seg_wait[s], c);
         return;
