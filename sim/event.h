@@ -32,9 +32,10 @@ enum cor_event_class {
  * (from the top) class (3 bits), sequence (28), kind (4), argument (29).
  * Sequences are unique among queued events, so kind and argument never
  * decide an order; they ride in the key so that the queue moves 16 bytes,
- * not 24 (inside the queue, the argument's bits name the event's leaf). When the sequence would overflow, the queued events are
- * renumbered in their order (see cor_eventq_push), which no real run
- * reaches: it takes 2^28 events in one replication. */
+ * not 24 (inside the queue, the argument's bits name the event's leaf).
+ * When the sequence would overflow, the queued events are renumbered in
+ * their order (see cor_eventq_push), which no real run reaches: it takes
+ * 2^28 events in one replication. */
 #define COR_EVENT_SEQ_BITS 28
 #define COR_EVENT_KIND_BITS 4
 #define COR_EVENT_ARG_BITS 29
