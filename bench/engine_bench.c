@@ -4,10 +4,8 @@
  * On a shared virtual machine a whole `corridor run` is slowed by whatever
  * the neighbours do during it, and two runs of the same binary differ by a
  * fifth or more. This program runs the same replications round after round
- * in one process: the replications are cut into chunks of a few
- * milliseconds, each chunk is timed in every round, and the report adds up
- * each chunk's fastest round. A burst of load slows some chunks in some
- * rounds, rarely the same chunk in every round, so the sum of minima is
+ * in one process, cut into chunks of a few replications and timed as
+ * benchutil.h's chunked rounds: each chunk's fastest round, summed, is
  * what the engine costs undisturbed; the median round is reported beside
  * it for scale. Every round must process the same number of events (the
  * replications are seeded by their index), which the program checks.
@@ -24,8 +22,6 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "corridor/diag.h"
-#include "corridor/scenario.h"
 #include "engine.h"
 
 #include "benchutil.h"
@@ -44,15 +40,7 @@ int main(int argc, char **argv)
         return 2;
     }
     gsl_set_error_handler_off();
-    struct cor_diag diag;
-    cor_diag_init(&diag);
-    struct cor_scenario *sc = cor_scenario_load_file(argv[1], NULL, 0, &diag);
-    if (!sc) {
-        cor_diag_print(&diag, stderr);
-        cor_diag_fini(&diag);
-        return 2;
-    }
-    cor_diag_fini(&diag);
+    struct cor_scenario *sc = bench_load_scenario(argv[1]);
     struct cor_model *m = cor_model_new(sc, sc->horizon_days);
     struct cor_engine *e = cor_engine_new(m);
     struct cor_rep_result r;
@@ -78,8 +66,7 @@ int main(int argc, char **argv)
             }
             double dt = bench_now() - t0;
             total[k] += dt;
-            if (k == 0 || dt < best[c])
-                best[c] = dt;
+            bench_chunk_time(best, c, k, dt);
         }
         if (k > 0 && n != events) {
             fprintf(stderr, "engine_bench: round %d processed %llu events, not %llu\n", k, n,
@@ -88,17 +75,9 @@ int main(int argc, char **argv)
         }
         events = n;
     }
-    double sum_best = 0.0;
-    for (long c = 0; c < nchunks; c++)
-        sum_best += best[c];
-    qsort(total, (size_t)rounds, sizeof *total, bench_cmp_double);
-    double median = total[rounds / 2];
     printf("events per round        %llu (%ld replications, %d rounds, chunks of %ld)\n",
            events, reps, rounds, chunk);
-    printf("ns per event, undisturbed (sum of chunk minima)  %.2f  = %.2f M events/s\n",
-           1e9 * sum_best / (double)events, (double)events / sum_best / 1e6);
-    printf("ns per event, median round                       %.2f  = %.2f M events/s\n",
-           1e9 * median / (double)events, (double)events / median / 1e6);
+    bench_print_rates((double)events, best, nchunks, total, rounds);
 
     free(best);
     free(total);

@@ -6,7 +6,7 @@
  * C discrete-event libraries reach on an M/M/1 queue. This program runs
  * that model with the pieces the engine uses (sim/event.c's tournament
  * tree, taus2 through the inline step of sim/rng.h, exponential durations
- * written as sim/dist.c writes them), so that bench-rn1's figure can be
+ * drawn by cor_dist_sample), so that bench-rn1's figure can be
  * read against what the same machine does on the textbook model: two
  * event kinds, at most two events queued, one draw per event.
  *
@@ -15,8 +15,7 @@
  * batch-means estimate (exit status 1 otherwise), so a fast wrong model
  * cannot pass for a fast right one.
  *
- * Timing as in engine_bench.c: the run is cut into chunks, every round
- * times every chunk, and the report adds up each chunk's fastest round.
+ * Timed as benchutil.h's chunked rounds, as engine_bench.c is.
  *
  * Usage: mm1_bench [EVENTS] [ROUNDS]   (defaults: 20,000,000 events, 9 rounds) */
 #include <math.h>
@@ -24,9 +23,10 @@
 #include <stdlib.h>
 
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_statistics_double.h>
 
+#include "corridor/dist.h"
 #include "event.h"
-#include "rng.h"
 
 #include "benchutil.h"
 
@@ -38,17 +38,12 @@ enum { ARRIVAL, DEPARTURE };
 
 struct mm1 {
     struct cor_eventq q;
+    struct cor_dist interarrival, service;
     gsl_rng *arrive, *serve;
     double now;
     long in_system;
     double area; /* integral of the number in the system over time */
 };
-
-/* As sim/dist.c draws an exponential duration of this mean. */
-static inline double exponential(gsl_rng *g, double mean)
-{
-    return -mean * log1p(-cor_rng_uniform(g));
-}
 
 static void mm1_start(struct mm1 *s, unsigned long seed)
 {
@@ -58,7 +53,8 @@ static void mm1_start(struct mm1 *s, unsigned long seed)
     s->now = 0.0;
     s->in_system = 0;
     s->area = 0.0;
-    cor_eventq_push(&s->q, exponential(s->arrive, 1.0 / LAMBDA), COR_CLASS_ARRIVAL, ARRIVAL, 0);
+    cor_eventq_push(&s->q, cor_dist_sample(&s->interarrival, s->arrive), COR_CLASS_ARRIVAL,
+                    ARRIVAL, 0);
 }
 
 /* Processes n events. */
@@ -69,13 +65,13 @@ static void mm1_run(struct mm1 *s, long n)
         s->area += (double)s->in_system * (ev.t - s->now);
         s->now = ev.t;
         if (ev.kind == ARRIVAL) {
-            cor_eventq_push(&s->q, s->now + exponential(s->arrive, 1.0 / LAMBDA),
+            cor_eventq_push(&s->q, s->now + cor_dist_sample(&s->interarrival, s->arrive),
                             COR_CLASS_ARRIVAL, ARRIVAL, 0);
             if (++s->in_system == 1)
-                cor_eventq_push(&s->q, s->now + exponential(s->serve, 1.0 / MU),
+                cor_eventq_push(&s->q, s->now + cor_dist_sample(&s->service, s->serve),
                                 COR_CLASS_DEPARTURE, DEPARTURE, 0);
         } else if (--s->in_system > 0) {
-            cor_eventq_push(&s->q, s->now + exponential(s->serve, 1.0 / MU),
+            cor_eventq_push(&s->q, s->now + cor_dist_sample(&s->service, s->serve),
                             COR_CLASS_DEPARTURE, DEPARTURE, 0);
         }
     }
@@ -92,6 +88,8 @@ int main(int argc, char **argv)
     }
     struct mm1 s;
     cor_eventq_init(&s.q);
+    s.interarrival = (struct cor_dist){COR_DIST_EXPONENTIAL, 1.0 / LAMBDA, 0, 0};
+    s.service = (struct cor_dist){COR_DIST_EXPONENTIAL, 1.0 / MU, 0, 0};
     s.arrive = gsl_rng_alloc(gsl_rng_taus2);
     s.serve = gsl_rng_alloc(gsl_rng_taus2);
     if (!s.arrive || !s.serve)
@@ -112,33 +110,22 @@ int main(int argc, char **argv)
             mm1_run(&s, per_chunk);
             double dt = bench_now() - w0;
             total[k] += dt;
-            if (k == 0 || dt < best[c])
-                best[c] = dt;
+            bench_chunk_time(best, c, k, dt);
             batch[c] = (s.area - area0) / (s.now - t0);
         }
     }
-    double sum_best = 0.0;
-    for (int c = 0; c < CHUNKS; c++)
-        sum_best += best[c];
-    qsort(total, (size_t)rounds, sizeof *total, bench_cmp_double);
     double n = (double)per_chunk * CHUNKS;
 
     /* Batch means over the chunks (each tens of thousands of mean service
      * times long, far beyond the queue's relaxation time at rho = 0.5);
      * the first batch includes the start from empty. */
-    double mean = 0.0, var = 0.0;
-    for (int c = 0; c < CHUNKS; c++)
-        mean += batch[c] / CHUNKS;
-    for (int c = 0; c < CHUNKS; c++)
-        var += (batch[c] - mean) * (batch[c] - mean) / (CHUNKS - 1);
-    double se = sqrt(var / CHUNKS), rho = LAMBDA / MU, want = rho / (1.0 - rho);
+    double mean = gsl_stats_mean(batch, 1, CHUNKS);
+    double se = gsl_stats_sd_m(batch, 1, CHUNKS, mean) / sqrt(CHUNKS);
+    double rho = LAMBDA / MU, want = rho / (1.0 - rho);
 
     printf("M/M/1, rho %.2f: %.0f events a round, %d rounds, %d chunks\n", rho, n, rounds,
            CHUNKS);
-    printf("ns per event, undisturbed (sum of chunk minima)  %.2f  = %.2f M events/s\n",
-           1e9 * sum_best / n, n / sum_best / 1e6);
-    printf("ns per event, median round                       %.2f  = %.2f M events/s\n",
-           1e9 * total[rounds / 2] / n, n / total[rounds / 2] / 1e6);
+    bench_print_rates(n, best, CHUNKS, total, rounds);
     printf("mean number in system %.4f +- %.4f (closed form %.4f)\n", mean, se, want);
 
     free(total);

@@ -1298,13 +1298,9 @@ int main(int argc, char **argv)
     if (rounds > MAX_ROUNDS)
         rounds = MAX_ROUNDS;
     gsl_set_error_handler_off();
+    struct cor_scenario *sc = bench_load_scenario(argv[1]);
     struct cor_diag d;
     cor_diag_init(&d);
-    struct cor_scenario *sc = cor_scenario_load_file(argv[1], NULL, 0, &d);
-    if (!sc) {
-        cor_diag_print(&d, stderr);
-        return 2;
-    }
     struct cor_run_options o = cor_run_options_default(sc);
     o.replications = reps;
     o.threads = 1;

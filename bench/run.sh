@@ -212,32 +212,30 @@ if [ $micro = 1 ]; then
         -Wl,--wrap=cor_eventq_clear $LIBS -o $B/queue_bench
     # shellcheck disable=SC2086
     cc $CFLAGS_MICRO bench/rng_bench.c $LIBS -o $B/rng_bench
-    # engine_bench times the engine as the product builds it: the Release
-    # core library of build-bench, link-time optimised like corridor.
+    # engine_bench and mm1_bench time the engine's code as the product
+    # builds it: the Release core library of build-bench, link-time
+    # optimised like corridor. lto_bench NAME TITLE ARGS... builds one,
+    # runs it and records its undisturbed ns per event.
+    lto_bench() {
+        name=$1 title=$2
+        shift 2
+        # shellcheck disable=SC2086
+        cc -O3 -g -flto=auto -std=c11 -D_POSIX_C_SOURCE=200809L -Isim \
+            -Iinclude -I$B/include bench/$name.c $B/libcorridor_core.a $LIBS -o $B/$name
+        echo "$title:"
+        $B/$name "$@" >$B/bench-out
+        sed 's/^/  /' $B/bench-out
+        csv "${name%_bench}_ns_per_event_undisturbed" \
+            "$(awk '/undisturbed/ {print $(NF-4)}' $B/bench-out)" ns
+        echo
+    }
     if [ -f $B/libcorridor_core.a ]; then
-        # shellcheck disable=SC2086
-        cc -O3 -g -flto=auto -std=c11 -D_POSIX_C_SOURCE=200809L -Isim \
-            -Iinclude -I$B/include bench/engine_bench.c $B/libcorridor_core.a $LIBS \
-            -o $B/engine_bench
-        echo "The engine alone on bench-rn1 (200 replications, 15 rounds):"
-        $B/engine_bench $SCN 200 15 >$B/bench-engine
-        sed 's/^/  /' $B/bench-engine
-        csv engine_ns_per_event_undisturbed \
-            "$(awk '/undisturbed/ {print $(NF-4)}' $B/bench-engine)" ns
-        echo
+        lto_bench engine_bench "The engine alone on bench-rn1 (200 replications, 15 rounds)" \
+            $SCN 200 15
         # The target's reference model on the same queue and generator.
-        # shellcheck disable=SC2086
-        cc -O3 -g -flto=auto -std=c11 -D_POSIX_C_SOURCE=200809L -Isim \
-            -Iinclude -I$B/include bench/mm1_bench.c $B/libcorridor_core.a $LIBS \
-            -o $B/mm1_bench
-        echo "An M/M/1 queue on the engine's event queue and generator:"
-        $B/mm1_bench >$B/bench-mm1
-        sed 's/^/  /' $B/bench-mm1
-        csv mm1_ns_per_event_undisturbed \
-            "$(awk '/undisturbed/ {print $(NF-4)}' $B/bench-mm1)" ns
-        echo
+        lto_bench mm1_bench "An M/M/1 queue on the engine's event queue and generator"
     else
-        echo "engine_bench skipped: no $B/libcorridor_core.a (run once without --bin/--no-build)"
+        echo "engine_bench and mm1_bench skipped: no $B/libcorridor_core.a (run once without --bin/--no-build)"
         echo
     fi
     echo "Event queue candidates on the recorded bench-rn1 workload:"
@@ -248,5 +246,5 @@ if [ $micro = 1 ]; then
     echo
 fi
 
-rm -f $B/bench-engine $B/bench-mm1 $B/bench-t1 $B/bench-t2 $B/bench-ratio $B/bench-time $B/bench-cg.out $B/bench-cg.err
+rm -f $B/bench-out $B/bench-t1 $B/bench-t2 $B/bench-ratio $B/bench-time $B/bench-cg.out $B/bench-cg.err
 echo "CSV: $CSV"
