@@ -237,32 +237,44 @@ double cor_hist_quantile(const long *hist, int ndays, long n, double f)
     return x;
 }
 
-/* Quantile f of the n stock values binned in h, estimated by bin midpoints
- * with the same interpolation rule as above, then clamped to the observed
- * range [lo, hi]: a day on which every replication has the same stock gets
- * that stock exactly. */
-static double stock_quantile(const uint32_t *h, long n, double cap, double f,
-                             double vmin, double vmax)
+/* The first bin whose cumulative count exceeds rank r, or -1 if none. */
+static int first_past(const long *cum, long r)
 {
-    double idx = f * (double)(n - 1);
-    long lo = (long)floor(idx);
-    double frac = idx - (double)lo;
-    long seen = 0;
-    int b = 0, blo = -1, bhi = -1;
-    for (b = 0; b <= COR_STOCK_BINS; b++) {
-        seen += h[b];
-        if (blo < 0 && seen > lo)
-            blo = b;
-        if (seen > lo + 1) {
-            bhi = b;
-            break;
-        }
+    int lo = 0, hi = COR_STOCK_BINS + 1; /* the answer lies in [lo, hi] */
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (cum[mid] > r)
+            hi = mid;
+        else
+            lo = mid + 1;
     }
-    if (bhi < 0)
-        bhi = blo;
-    double x = bin_value(blo, cap);
-    x += frac * (bin_value(bhi, cap) - x);
-    return x < vmin ? vmin : x > vmax ? vmax : x;
+    return lo <= COR_STOCK_BINS ? lo : -1;
+}
+
+/* Quantiles f[0..nf) of the n stock values binned in h, estimated by bin
+ * midpoints with the same interpolation rule as above, then clamped to the
+ * observed range [vmin, vmax]: a day on which every replication has the
+ * same stock gets that stock exactly. The bins are summed once for all
+ * quantiles: this runs for every day and stock. */
+static void stock_quantiles(const uint32_t *h, long n, double cap, const double *f, int nf,
+                            double vmin, double vmax, double *out)
+{
+    long cum[COR_STOCK_BINS + 1], seen = 0;
+    for (int b = 0; b <= COR_STOCK_BINS; b++)
+        cum[b] = seen += h[b];
+    for (int q = 0; q < nf; q++) {
+        double idx = f[q] * (double)(n - 1);
+        long lo = (long)floor(idx);
+        double frac = idx - (double)lo;
+        /* Rank lo < n is always passed; rank lo + 1 = n never is, and then
+         * the quantile is rank lo's bin. */
+        int blo = first_past(cum, lo), bhi = first_past(cum, lo + 1);
+        if (bhi < 0)
+            bhi = blo;
+        double x = bin_value(blo, cap);
+        x += frac * (bin_value(bhi, cap) - x);
+        out[q] = x < vmin ? vmin : x > vmax ? vmax : x;
+    }
 }
 
 struct cor_results *cor_agg_finish(struct cor_agg *a, uint64_t seed)
@@ -319,10 +331,12 @@ struct cor_results *cor_agg_finish(struct cor_agg *a, uint64_t seed)
         short_by[k] += a->first_hist[(size_t)k * a->days + d];
         dr->stock_mean = a->sum_stock[i] / n;
         if (a->n) {
-            double lo = a->stock_min[i], hi = a->stock_max[i];
-            dr->stock_p05 = stock_quantile(h, a->n, cap, 0.05, lo, hi);
-            dr->stock_p50 = stock_quantile(h, a->n, cap, 0.50, lo, hi);
-            dr->stock_p95 = stock_quantile(h, a->n, cap, 0.95, lo, hi);
+            static const double f[3] = {0.05, 0.50, 0.95};
+            double q[3];
+            stock_quantiles(h, a->n, cap, f, 3, a->stock_min[i], a->stock_max[i], q);
+            dr->stock_p05 = q[0];
+            dr->stock_p50 = q[1];
+            dr->stock_p95 = q[2];
         }
         dr->p_short = (double)a->n_short[i] / n;
         dr->p_short_by = (double)short_by[k] / n;

@@ -89,6 +89,56 @@ static void test_stats_stock_percentiles_count_past_a_byte(void **state)
     cor_scenario_free(s);
 }
 
+/* Stock percentiles of a few replications, each one stock on one day, at
+ * bin midpoints (a capacity of 256 makes the bins one unit wide) or at 0:
+ * there the estimate is exact, so it must be GSL's quantile of the values,
+ * for every count of replications down to one (where the upper rank of
+ * the interpolation does not exist). */
+static void test_stats_stock_percentiles_match_gsl(void **state)
+{
+    (void)state;
+    struct cor_scenario *s = tu_load(
+        "scenario: { name: mid, horizon_days: 1, replications: 1 }\n"
+        "commodities: { fuel: {} }\n"
+        "nodes: { a: { kind: city } }\n"
+        "segments: []\n"
+        "cities: { a: { fuel: { stock: 1, capacity: 256, demand_per_day: 0 } } }\n");
+    struct cor_model *m = cor_model_new(s, s->horizon_days);
+    struct cor_rep_result r;
+    cor_rep_result_init(&r, m);
+    assert_int_equal(r.nstocks, 1);
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_taus2);
+    for (int trial = 0; trial < 300; trial++) {
+        long n = 1 + (long)gsl_rng_uniform_int(g, 40);
+        /* Few distinct levels in some trials, so that ranks share bins. */
+        unsigned long levels = trial % 2 ? 3 : COR_STOCK_BINS + 1;
+        double *x = calloc((size_t)n, sizeof *x);
+        struct cor_agg *a = cor_agg_new(m);
+        for (long i = 0; i < n; i++) {
+            unsigned long b = gsl_rng_uniform_int(g, levels);
+            x[i] = b == 0 ? 0.0 : (double)b - 0.5;
+            r.day_stock[0] = x[i];
+            cor_agg_add(a, &r);
+        }
+        struct cor_results *res = cor_agg_finish(a, 1);
+        gsl_sort(x, 1, (size_t)n);
+        const struct cor_day_result *d = cor_results_day(res, 0, 0);
+        tu_assert_near(d->stock_p05, gsl_stats_quantile_from_sorted_data(x, 1, (size_t)n, 0.05),
+                       1e-9);
+        tu_assert_near(d->stock_p50, gsl_stats_quantile_from_sorted_data(x, 1, (size_t)n, 0.50),
+                       1e-9);
+        tu_assert_near(d->stock_p95, gsl_stats_quantile_from_sorted_data(x, 1, (size_t)n, 0.95),
+                       1e-9);
+        cor_results_free(res);
+        cor_agg_free(a);
+        free(x);
+    }
+    gsl_rng_free(g);
+    cor_rep_result_fini(&r);
+    cor_model_free(m);
+    cor_scenario_free(s);
+}
+
 static void test_stats_estimate_student_t(void **state)
 {
     (void)state;
@@ -108,6 +158,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stats_hist_quantile_matches_gsl),
         cmocka_unit_test(test_stats_stock_percentiles_count_past_a_byte),
+        cmocka_unit_test(test_stats_stock_percentiles_match_gsl),
         cmocka_unit_test(test_stats_estimate_student_t),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
