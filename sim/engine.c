@@ -737,15 +737,13 @@ static inline __attribute__((always_inline)) void enter(struct cor_engine *e, in
     struct convoy *cv = &e->convoys[c];
     int f = cv->flow;
     const struct cor_flow *fl = cv->fl;
-    const struct cor_route *rt = cv->rt;
-    const struct cor_leg *leg = &rt->legs[cv->leg];
     const struct stop *st = &e->stops[cv->stop0 + cv->leg];
     const struct cor_ambush *am = &sc->ambush;
     bool escorted = cv->has_escort != 0;
     double delay = 0.0;
 
     cv->state = CONVOY_MOVING;
-    trace(e, t, COR_TRACE_ENTER, f, c, leg->from, leg->segment, -1, 0, 0, 0);
+    trace(e, t, COR_TRACE_ENTER, f, c, st->node, st->segment, -1, 0, 0, 0);
     /* No draw where the probability is 0 (no hazard, or a phase factor of
      * 0): adding a safe segment leaves the ambush stream where it was. */
     double p = st->p[escorted];
@@ -774,7 +772,7 @@ static inline __attribute__((always_inline)) void enter(struct cor_engine *e, in
             r->drivers_killed += killed;
             r->lost[fl->commodity] += lost * fl->payload;
             delay = cor_dist_sample(&am->delay_hours, rd);
-            trace(e, t, COR_TRACE_AMBUSH, f, c, leg->from, leg->segment, -1,
+            trace(e, t, COR_TRACE_AMBUSH, f, c, st->node, st->segment, -1,
                   lost, killed, lost * fl->payload);
             if (am->deterrence_probability > 0.0 &&
                 cor_rng_uniform(ra) < am->deterrence_probability) {
@@ -785,7 +783,7 @@ static inline __attribute__((always_inline)) void enter(struct cor_engine *e, in
                       e->suspended_until[f] - t);
             }
             if (cv->trucks == 0) {
-                trace(e, t, COR_TRACE_WIPED_OUT, f, c, leg->from, leg->segment,
+                trace(e, t, COR_TRACE_WIPED_OUT, f, c, st->node, st->segment,
                       -1, 0, 0, 0);
                 if (cv->has_escort)
                     escort_release(e, c, t);

@@ -134,17 +134,19 @@ static inline void replay(struct cor_event_key *tree, size_t i, size_t top)
     }
 }
 
-static inline struct cor_event_key earlier(const struct cor_event_key *a,
-                                           const struct cor_event_key *b)
+/* Node i becomes the earlier of its two children. */
+static inline void play(struct cor_event_key *tree, size_t i)
 {
-    return before(b, a) ? *b : *a;
+    struct cor_event_key k = tree[2 * i];
+    take_earlier(&k, &tree[2 * i + 1]);
+    tree[i] = k;
 }
 
 /* Recomputes every internal node from the leaves. */
 static void rebuild(struct cor_event_key *tree, size_t width)
 {
     for (size_t i = width - 1; i >= 1; i--)
-        tree[i] = earlier(&tree[2 * i], &tree[2 * i + 1]);
+        play(tree, i);
 }
 
 /* Marks the leaves of bitmap words w0 onwards empty, in the bitmap and in
@@ -233,7 +235,7 @@ static size_t take_leaf(struct cor_eventq *q)
         /* The node above the old top has not been kept up to date. */
         q->active *= 2;
         q->root /= 2;
-        q->tree[q->root] = earlier(&q->tree[2 * q->root], &q->tree[2 * q->root + 1]);
+        play(q->tree, q->root);
     }
     return l;
 }
