@@ -49,7 +49,11 @@ static void test_binomial_draws_equal_gsl(void **state)
     gsl_rng_free(g);
 }
 
-/* A generator whose first output is chosen and every later one is 0. */
+/* A generator whose first output is chosen and every later one is 0: the
+ * same device the table is built with (binomial.c's oracle), written out
+ * here so that the test does not depend on the code it checks. This test
+ * checks the table's thresholds; the independent check of the draws is
+ * test_binomial_draws_equal_gsl, on real taus2 streams. */
 struct fixed {
     unsigned long k;
     int calls;

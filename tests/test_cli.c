@@ -138,7 +138,9 @@ static void test_cli_threads_and_seed_reproducible(void **state)
         assert_non_null(y);
         assert_non_null(z);
         assert_string_equal(x, y);
-        if (i > 0) /* summary differs in "seed" anyway; check the numbers */
+        /* The summary and the plots print their seed, so they differ
+         * whatever the numbers; the CSVs show that the numbers changed. */
+        if (i == 1 || i == 2)
             assert_string_not_equal(x, z);
         free(x);
         free(y);

@@ -399,19 +399,24 @@ static void test_engine_dwell_at_node(void **state)
  * is dispatched to (one per kind of stop, and a general one for stops that
  * hold more than one thing). Route a-b-c-d-e, an hour a leg, a convoy an
  * hour, one escort unit from b to d whose return takes the stretch's two
- * hours. With `dwell` hours of dwell at b (a stop both dwell and escort
- * start), a convoy takes the unit after its dwell, gives it back at d
- * (escort end only), passes c (nothing), delivers at e (destination
- * only): units start every 4 hours from 1 + dwell, deliveries follow each
- * start by 3 hours. */
-static void check_stop_kinds(double dwell)
+ * hours. A convoy takes the unit at b (escort start; after `dwell_b` hours
+ * of dwell there, if any, which makes b a stop of two kinds), passes c
+ * (nothing), gives the unit back on reaching d (escort end; dwelling
+ * `dwell_d` hours there after that, if any) and delivers at e
+ * (destination only): units start every 4 hours from 1 + dwell_b, and
+ * each delivery follows its start by 3 + dwell_d hours. */
+static void check_stop_kinds(double dwell_b, double dwell_d)
 {
-    char y[1024];
+    char y[1024], db[40] = "", dd[40] = "";
+    if (dwell_b > 0)
+        snprintf(db, sizeof db, ", dwell_hours: %g", dwell_b);
+    if (dwell_d > 0)
+        snprintf(dd, sizeof dd, ", dwell_hours: %g", dwell_d);
     snprintf(y, sizeof y,
              "scenario: { name: stops, horizon_days: 1, replications: 1 }\n"
              "commodities: { fuel: {} }\n"
              "nodes: { a: { kind: port }, b: { kind: border%s },\n"
-             "         c: { kind: town }, d: { kind: town }, e: { kind: city } }\n"
+             "         c: { kind: town }, d: { kind: town%s }, e: { kind: city } }\n"
              "segments: [ { from: a, to: b, km: 10, speed_kmh: 10 },\n"
              "            { from: b, to: c, km: 10, speed_kmh: 10 },\n"
              "            { from: c, to: d, km: 10, speed_kmh: 10 },\n"
@@ -421,7 +426,7 @@ static void check_stop_kinds(double dwell)
              "flows:\n"
              "  - { id: f, commodity: fuel, route: [a, b, c, d, e], trucks: 1,\n"
              "      payload: 1, every_hours: 1, escort: u }\n",
-             dwell > 0 ? ", dwell_hours: 3" : "");
+             db, dd);
     struct cor_scenario *s = tu_load(y);
     struct cor_model *m;
     struct cor_rep_result *out = trace_run(s, &m);
@@ -429,16 +434,17 @@ static void check_stop_kinds(double dwell)
     for (long i = 0; i < out->ntrace; i++) {
         const struct cor_trace_event *ev = &out->trace[i];
         if (ev->kind == COR_TRACE_ESCORT_START) {
-            tu_assert_near(ev->t, 1 + dwell + 4 * starts, 1e-9);
+            tu_assert_near(ev->t, 1 + dwell_b + 4 * starts, 1e-9);
             starts++;
         } else if (ev->kind == COR_TRACE_DELIVER) {
-            tu_assert_near(ev->t, 1 + dwell + 4 * delivered + 3, 1e-9);
+            tu_assert_near(ev->t, 1 + dwell_b + 4 * delivered + 3 + dwell_d, 1e-9);
             delivered++;
         }
     }
-    /* Units start at 1 + dwell + 4k until the day ends. */
-    assert_int_equal(starts, (int)floor((24 - 1 - dwell) / 4) + 1);
-    assert_true(delivered >= starts - 1 && delivered <= starts);
+    /* Units start at 1 + dwell_b + 4k, and deliver 3 + dwell_d hours
+     * later, until the day (24 hours, included) ends. */
+    assert_int_equal(starts, (int)floor((24 - 1 - dwell_b) / 4) + 1);
+    assert_int_equal(delivered, (int)floor((24 - 1 - dwell_b - 3 - dwell_d) / 4) + 1);
     trace_done(out, m);
     cor_scenario_free(s);
 }
@@ -446,8 +452,9 @@ static void check_stop_kinds(double dwell)
 static void test_engine_every_kind_of_stop(void **state)
 {
     (void)state;
-    check_stop_kinds(0);
-    check_stop_kinds(3);
+    check_stop_kinds(0, 0); /* one kind per stop */
+    check_stop_kinds(3, 0); /* escort start and dwell at b */
+    check_stop_kinds(0, 2); /* escort end and dwell at d */
 }
 
 /* A flow's active window: first departure at max(start_hour, 24 from_day),

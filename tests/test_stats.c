@@ -40,9 +40,10 @@ static void test_stats_hist_quantile_matches_gsl(void **state)
 /* The stock percentiles of many replications: the merge counts into bytes
  * and moves them into the totals every 255 replications, so bins holding
  * more than 255 must still be counted in full. Two stocks, two days: on
- * day 0 one stock sits at three levels (100, 500 and 800 of a capacity of
- * 1000) in 300, 450 and 250 of 1,000 replications, interleaved; on day 1
- * both are at one level throughout. */
+ * day 0 the first sits at three levels (100, 500 and 800 of a capacity of
+ * 1000) in 300, 450 and 250 of 1,000 replications, interleaved, and the
+ * second at two (100 and 400 of 500) in turn, each stock binned by its
+ * own capacity; on day 1 both are at one level throughout. */
 static void test_stats_stock_percentiles_count_past_a_byte(void **state)
 {
     (void)state;
@@ -63,7 +64,7 @@ static void test_stats_stock_percentiles_count_past_a_byte(void **state)
         /* 3 of every 10 at 100, 9 of every 20 at 500, the rest at 800 */
         long j = i % 20;
         r.day_stock[0] = j < 6 ? 100.0 : j < 15 ? 500.0 : 800.0;
-        r.day_stock[1] = 250.0;
+        r.day_stock[1] = i % 2 ? 100.0 : 400.0;
         r.day_stock[2] = 0.0;
         r.day_stock[3] = 500.0;
         cor_agg_add(a, &r);
@@ -78,8 +79,12 @@ static void test_stats_stock_percentiles_count_past_a_byte(void **state)
     tu_assert_near(d0->stock_p05, 100.0, 0.0);
     tu_assert_near(d0->stock_p50, 1000.0 * 128.5 / 256, 1e-9);
     tu_assert_near(d0->stock_p95, 1000.0 * 204.5 / 256, 1e-9);
+    /* The second stock's bins are 500 / 256 wide: 100 in bin 52, 400 in
+     * bin 205, inside the observed range [100, 400]. */
+    const struct cor_day_result *d1 = cor_results_day(res, 0, 1);
+    tu_assert_near(d1->stock_p05, 500.0 * 51.5 / 256, 1e-9);
+    tu_assert_near(d1->stock_p95, 500.0 * 204.5 / 256, 1e-9);
     /* One level on every replication: exact, whatever the bin. */
-    tu_assert_near(cor_results_day(res, 0, 1)->stock_p50, 250.0, 0.0);
     tu_assert_near(cor_results_day(res, 1, 0)->stock_p05, 0.0, 0.0);
     tu_assert_near(cor_results_day(res, 1, 1)->stock_p95, 500.0, 0.0);
     cor_results_free(res);

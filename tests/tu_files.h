@@ -55,7 +55,8 @@ static inline const char *tu_in(const char *dir, const char *name)
     static char buf[4][320];
     static int i;
     i = (i + 1) % 4;
-    snprintf(buf[i], sizeof buf[i], "%s/%s", dir, name);
+    int n = snprintf(buf[i], sizeof buf[i], "%s/%s", dir, name);
+    assert_true(n >= 0 && (size_t)n < sizeof buf[i]); /* never a cut path */
     return buf[i];
 }
 
