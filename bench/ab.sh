@@ -8,16 +8,17 @@
 # minimum (the run least disturbed), lower quartile and median, and their
 # ratios, for the wall time and (with /usr/bin/time) for the CPU time
 # (user + system), which a crowded machine inflates less than the wall
-# time: waiting for a core costs wall time, not CPU time. Before timing, it checks that both write byte-identical
-# summary.json and timeline.csv: a faster binary with different outputs is
-# not an optimisation. Many short runs resolve small differences better
-# than a few long ones: a long run nearly always catches a burst of load.
+# time: waiting for a core costs wall time, not CPU time. Before timing, it
+# checks that both write byte-identical summary.json, timeline.csv and
+# events.csv: a faster binary with different outputs is not an
+# optimisation. Many short runs resolve small differences better than a
+# few long ones: a long run nearly always catches a burst of load.
 #
 # Usage: bench/ab.sh OLD_BINARY NEW_BINARY [RUNS] [REPS] [THREADS]
 #        (defaults: 21 runs of 200 replications on 1 thread)
 set -eu
 cd "$(dirname "$0")/.."
-[ $# -ge 2 ] || { sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 2 ] || { sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 A=$1 B=$2 runs=${3:-21} reps=${4:-200} threads=${5:-1}
 SCN=scenarios/bench-rn1.yaml
 

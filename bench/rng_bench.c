@@ -2,8 +2,10 @@
 /* GSL generators timed on the draws the engine makes.
  *
  * The engine draws uniforms (ambush and deterrence coin flips), exponential
- * and uniform durations, and binomial losses, each through a gsl_rng, and
- * reseeds every stream at the start of each replication. This program
+ * and uniform durations, and binomial losses from gsl_rng streams, and
+ * reseeds every stream at the start of each replication. (It steps taus2
+ * inline, sim/rng.h, and takes most binomial draws from tables,
+ * sim/binomial.h, with GSL's numbers; either is tied to taus2.) This program
  * times, for each of GSL's generators that pass the usual statistical
  * batteries (and two fast, weaker ones for scale), the nanoseconds per
  * gsl_rng_uniform, gsl_ran_exponential and gsl_ran_binomial(20, 0.4) draw,
