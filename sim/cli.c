@@ -18,6 +18,7 @@
 #include "alloc.h"
 #include "corridor.h"
 #include "work.h"
+#include "yaml_tree.h"
 
 extern const char *const cor_default_scenario;
 extern const size_t cor_default_scenario_len;
@@ -34,7 +35,7 @@ static const char usage_main[] =
     "                          (no scenario: the embedded 2025 RN1 blockade)\n"
     "  validate SCENARIO.yaml...  check scenario files, report every error\n"
     "\n"
-    "  corridor --help | --version\n"
+    "  corridor --help | -h | help, corridor --version | -V\n"
     "  corridor COMMAND --help\n"
     "\n"
     "exit status: 0 success, 1 runtime failure, 2 bad usage or bad scenario,\n"
@@ -54,10 +55,10 @@ static const char usage_run[] =
     "  --days D            horizon in days (default: the scenario's)\n"
     "  --start-date DATE   calendar date of day 0, YYYY-MM-DD (outputs carry dates)\n"
     "  --set PATH=VALUE    override a scenario value, e.g.\n"
-    "                      --set flows.fuel-bamako.trucks=10 (repeatable)\n"
+    "                      --set flows.fuel-bamako-escorted.trucks=30 (repeatable)\n"
     "  --out DIR           also write summary.json, timeline.csv, events.csv\n"
     "  --format F          stdout format: table (default), csv or json\n"
-    "  --quiet             no progress bar and no timing line on stderr\n"
+    "  -q, --quiet         no progress bar and no timing line on stderr\n"
     "  -h, --help          this help\n";
 
 static const char usage_validate[] =
@@ -65,7 +66,7 @@ static const char usage_validate[] =
     "\n"
     "Loads and checks each scenario; prints 'FILE: ok' for each valid file and\n"
     "every error of the others as FILE:LINE:COL: error: MESSAGE on stderr.\n"
-    "Exit status 0 when all are valid, 2 otherwise.\n"
+    "Exit status 0 when all are valid, 2 otherwise (1 if stdout cannot be written).\n"
     "\n"
     "options:\n"
     "  -h, --help          this help\n";
@@ -232,8 +233,12 @@ static int parse_run(int argc, char **argv, struct run_args *a)
                 a->sets[a->nsets++] = v;
         } else if (take_opt(argc, argv, &i, "--start-date", &v, &err)) {
             /* An override like any other, so the loader checks the date and
-             * summary.json records it. */
-            if (v) {
+             * summary.json records it. As a YAML scalar an empty value, `~`
+             * or `null` would unset the key: refuse them here, since the
+             * option asks for a date. */
+            if (v && cor_yaml_plain_is_null(v)) {
+                err = usage_error("--start-date needs a date YYYY-MM-DD (got '%s')", v);
+            } else if (v) {
                 size_t len = strlen(v) + sizeof "scenario.start_date=";
                 free(a->start_date);
                 a->start_date = cor_malloc(len);
@@ -274,7 +279,8 @@ static int cmd_run(int argc, char **argv)
     int rc = parse_run(argc, argv, &a);
     if (!rc && a.start_date) {
         if (a.nsets >= COR_MAX_OVERRIDES)
-            rc = usage_error("too many --set options (cap %d)", COR_MAX_OVERRIDES);
+            rc = usage_error("too many --set options (cap %d, --start-date counting as one)",
+                             COR_MAX_OVERRIDES);
         else
             a.sets[a.nsets++] = a.start_date;
     }

@@ -475,8 +475,10 @@ static bool id_valid(struct loader *L, const struct cor_ynode *n, const char *su
 {
     if (cor__id_is_valid(n->text))
         return true;
-    err(L, n, "%s must be 1 to 128 letters, digits, '-' or '_' (got %s)", subject,
-        show_text(n->text, true, (char[SHOWN]){0}));
+    err(L, n,
+        "%s must be 1 to 128 bytes of letters, digits, '-', '_' or non-ASCII "
+        "characters (got %s)",
+        subject, show_text(n->text, true, (char[SHOWN]){0}));
     return false;
 }
 

@@ -114,12 +114,17 @@ void cor_ynode_map_add(struct cor_ynode *map, struct cor_ynode *key,
     append(map, key, value);
 }
 
+bool cor_yaml_plain_is_null(const char *text)
+{
+    return text[0] == '\0' || strcmp(text, "~") == 0 || strcmp(text, "null") == 0 ||
+           strcmp(text, "Null") == 0 || strcmp(text, "NULL") == 0;
+}
+
 bool cor_ynode_is_null(const struct cor_ynode *n)
 {
     if (!n || n->kind != COR_YNODE_SCALAR || !n->plain)
         return false;
-    return n->len == 0 || strcmp(n->text, "~") == 0 || strcmp(n->text, "null") == 0
-           || strcmp(n->text, "Null") == 0 || strcmp(n->text, "NULL") == 0;
+    return n->len == 0 || cor_yaml_plain_is_null(n->text);
 }
 
 long cor_ynode_find(const struct cor_ynode *map, const char *key)

@@ -59,6 +59,8 @@ void cor_ynode_map_add(struct cor_ynode *map, struct cor_ynode *key,
                        struct cor_ynode *value);
 /* True for a plain scalar meaning null: empty, `~`, `null`, `Null`, `NULL`. */
 bool cor_ynode_is_null(const struct cor_ynode *n);
+/* The same test on the text of a plain scalar (a --set value, say). */
+bool cor_yaml_plain_is_null(const char *text);
 /* The value under `key` in a map, or NULL (also when n is not a map). */
 struct cor_ynode *cor_ynode_get(const struct cor_ynode *map, const char *key);
 /* Index of `key` in a map, or -1. */

@@ -233,6 +233,97 @@ static void test_cli_set_overrides(void **state)
     tu_outcome_free(&a);
 }
 
+/* Runs every `--set` example on a line of `text` that shows a `corridor run`
+ * command, with the shipped scenario the line names (else the embedded
+ * default), briefly; each must succeed. Lines naming another file are
+ * templates, not examples. Returns how many ran. */
+static int run_set_examples(const char *text, const char *where)
+{
+    int ran = 0;
+    for (const char *line = text; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        char buf[1024];
+        assert_true(len < sizeof buf);
+        memcpy(buf, line, len);
+        buf[len] = '\0';
+        line += len + (end != NULL);
+        if (!strstr(buf, "corridor run"))
+            continue;
+        const char *words[64], *scenario = NULL;
+        int n = 0;
+        char *save = NULL;
+        for (char *w = strtok_r(buf, " \t`", &save); w && n < 64; w = strtok_r(NULL, " \t`", &save))
+            words[n++] = w;
+        bool other_file = false; /* a template over a file not shipped */
+        for (int i = 0; i < n; i++) {
+            if (!strstr(words[i], ".yaml"))
+                continue;
+            if (!strncmp(words[i], "scenarios/", 10))
+                scenario = words[i];
+            else
+                other_file = true;
+        }
+        if (other_file)
+            continue;
+        for (int i = 0; i + 1 < n; i++) {
+            if (strcmp(words[i], "--set") || !strchr(words[i + 1], '=') ||
+                !strcmp(words[i + 1], "PATH=VALUE"))
+                continue;
+            struct tu_spawn sp = {.dir = tmpdir, .cwd = COR_SOURCE_DIR};
+            const char *args[] = {"run", "--set", words[i + 1], "--reps", "2", "--days", "20",
+                                  "--quiet", "--format", "csv", scenario, NULL};
+            struct tu_outcome o = tu_spawn_argv(&sp, args);
+            if (o.status != 0)
+                fail_msg("%s: 'corridor run %s --set %s' exited %d: %s", where,
+                         scenario ? scenario : "", words[i + 1], o.status, o.err);
+            tu_outcome_free(&o);
+            ran++;
+        }
+    }
+    return ran;
+}
+
+/* The --set examples of the README, the docs, the shipped scenarios'
+ * comments and `corridor run --help` run as shown: they name ids that exist
+ * in the scenario they run on. */
+static void test_cli_documented_set_examples(void **state)
+{
+    (void)state;
+    int ran = 0;
+    const char *dirs[] = {COR_SOURCE_DIR, COR_SOURCE_DIR "/docs", COR_SOURCE_DIR "/scenarios"};
+    for (size_t d = 0; d < sizeof dirs / sizeof *dirs; d++) {
+        DIR *dir = opendir(dirs[d]);
+        assert_non_null(dir);
+        struct dirent *de;
+        while ((de = readdir(dir))) {
+            size_t len = strlen(de->d_name);
+            bool md = len > 3 && !strcmp(de->d_name + len - 3, ".md");
+            bool yaml = len > 5 && !strcmp(de->d_name + len - 5, ".yaml");
+            if (!(d == 0 ? !strcmp(de->d_name, "README.md") : md || yaml))
+                continue;
+            char *path = tu_join(dirs[d], de->d_name);
+            char *text = tu_slurp(path);
+            assert_non_null(text);
+            ran += run_set_examples(text, path);
+            free(text);
+            free(path);
+        }
+        closedir(dir);
+    }
+    struct tu_outcome help = run("run", "--help", NULL);
+    assert_int_equal(help.status, 0);
+    /* The help shows the option, not a command: make it one. */
+    const char *eg = strstr(help.out, "--set flows.");
+    assert_non_null(eg);
+    char line[256];
+    snprintf(line, sizeof line, "corridor run %.*s", 6 + (int)strcspn(eg + 6, " \n"), eg);
+    ran += run_set_examples(line, "corridor run --help");
+    tu_outcome_free(&help);
+    /* README 1, cli.md 6, depletion-bamako.yaml 3, the help 1. */
+    assert_true(ran >= 11);
+}
+
 /* --start-date dates the outputs, and is checked like the scenario key. */
 static void test_cli_start_date(void **state)
 {
@@ -252,6 +343,15 @@ static void test_cli_start_date(void **state)
     assert_int_equal(o.status, 2);
     assert_non_null(strstr(o.err, "start_date"));
     tu_outcome_free(&o);
+    /* As YAML these would unset the date; the option wants one. */
+    const char *nulls[] = {"", "~", "null", "NULL"};
+    for (size_t i = 0; i < sizeof nulls / sizeof *nulls; i++) {
+        o = run("run", "--reps", "2", "--quiet", "--start-date", nulls[i], NULL);
+        assert_int_equal(o.status, 2);
+        assert_string_equal(o.out, "");
+        assert_non_null(strstr(o.err, "--start-date needs a date"));
+        tu_outcome_free(&o);
+    }
 }
 
 static void test_cli_days_and_csv(void **state)
@@ -286,6 +386,7 @@ int main(void)
         cmocka_unit_test(test_cli_set_overrides),
         cmocka_unit_test(test_cli_days_and_csv),
         cmocka_unit_test(test_cli_start_date),
+        cmocka_unit_test(test_cli_documented_set_examples),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

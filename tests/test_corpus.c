@@ -469,8 +469,8 @@ static const struct cap_case caps[] = {
     {"units", gen_units, 10000, "'units' must be <= 10000 (got 10001)"},
     {"fleet", gen_fleet, 1000000000, "'fleet' must be <= 1000000000 (got 1000000001)"},
     /* The message shows the first 79 bytes of a long value. */
-    {"id-length", gen_id_length, 128, "a node id must be 1 to 128 letters, digits, '-' or "
-     "'_' (got \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+    {"id-length", gen_id_length, 128, "a node id must be 1 to 128 bytes of letters, digits, "
+     "'-', '_' or non-ASCII characters (got \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\")"},
     {"horizon", gen_horizon, COR_MAX_HORIZON_DAYS,
      "'horizon_days' must be <= 3660 (got 3661)"},
