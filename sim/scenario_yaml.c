@@ -461,13 +461,29 @@ static bool whole(struct loader *L, const struct cor_ynode *n, const char *key,
     return true;
 }
 
-static const char *str(struct loader *L, const struct cor_ynode *n, const char *key)
+/* A string value. Names, labels, units and ids are printed in the table
+ * and in the validate line, so they may hold no control character (a
+ * double-quoted "\e[2J" would reach the terminal); a description may also
+ * break lines and hold tabs (`multiline`). */
+static const char *str_of(struct loader *L, const struct cor_ynode *n, const char *key,
+                          bool multiline)
 {
     if (n->kind != COR_YNODE_SCALAR) {
         err(L, n, "'%s' must be a string (got %s)", key, SHOW(n));
         return NULL;
     }
+    for (const unsigned char *p = (const unsigned char *)n->text; *p; p++) {
+        if ((*p < 0x20 || *p == 0x7f) && !(multiline && (*p == '\n' || *p == '\t'))) {
+            err(L, n, "'%s' must not hold control characters (got %s)", key, SHOW(n));
+            return NULL;
+        }
+    }
     return n->text;
+}
+
+static const char *str(struct loader *L, const struct cor_ynode *n, const char *key)
+{
+    return str_of(L, n, key, false);
 }
 
 /* A string that names something: checked with cor__id_is_valid. */
@@ -714,7 +730,7 @@ static void load_header(struct loader *L, const struct cor_ynode *root)
     if (t)
         s->name = cor_strdup(t);
 
-    if ((v = opt(m, "description")) && (t = str(L, v, "description")))
+    if ((v = opt(m, "description")) && (t = str_of(L, v, "description", true)))
         s->description = cor_strdup(t);
 
     if ((v = opt(m, "start_date")) && (t = str(L, v, "start_date"))) {
@@ -870,6 +886,47 @@ static void load_defaults(struct loader *L, const struct cor_ynode *root)
     }
 }
 
+/* A segment is named by its id and by "FROM-TO" and "TO-FROM" of its
+ * nodes (cor_scenario_segment, `--set` paths). Node ids may hold '-', and an
+ * id may be any word, so one name can fit two segments; a closure or an
+ * override would then silently take the first. Such a name is an error. */
+static void check_segment_names(struct loader *L, const struct cor_ynode *q, size_t n)
+{
+    const struct cor_scenario *s = L->s;
+    if (!L->segments_ok || !L->nodes_ok)
+        return;
+    char **names = cor_calloc(2 * n + 1, sizeof *names); /* owned, keys of `pairs` */
+    struct hmap pairs;
+    memset(&pairs, 0, sizeof pairs);
+    for (size_t i = 0; i < n; i++) {
+        const struct cor_segment *g = &s->segments[i];
+        if (g->a < 0 || g->b < 0 || g->a == g->b)
+            continue;
+        for (int k = 0; k < 2; k++) {
+            const char *x = s->nodes[k ? g->b : g->a].id, *y = s->nodes[k ? g->a : g->b].id;
+            size_t len = strlen(x) + strlen(y) + 2;
+            char *name = names[2 * i + (size_t)k] = cor_malloc(len);
+            snprintf(name, len, "%s-%s", x, y);
+            int j = hmap_get(&L->seg_ix, name);
+            if (j < 0 || j == (int)i)
+                j = hmap_get(&pairs, name);
+            if (j >= 0 && j != (int)i) {
+                err(L, q->items[i],
+                    "this segment's name '%s' (%s) also names the segment at %u:%u; "
+                    "rename a node or an 'id' so that each name is one segment's",
+                    SHOWS(name), k ? "to-from" : "from-to", q->items[j]->line,
+                    q->items[j]->col);
+                break;
+            }
+            hmap_put(&pairs, name, (int)i);
+        }
+    }
+    hmap_fini(&pairs);
+    for (size_t i = 0; i < 2 * n; i++)
+        free(names[i]);
+    free(names);
+}
+
 static void load_segments(struct loader *L, const struct cor_ynode *root)
 {
     static const char *const keys[] = {"id", "from", "to", "km", "speed_kmh", "hazard", NULL};
@@ -888,6 +945,7 @@ static void load_segments(struct loader *L, const struct cor_ynode *root)
     s->nsegments = (int)n;
     L->seg_at = cor_calloc(n, sizeof *L->seg_at);
     L->seg_hazard = cor_calloc(n, sizeof *L->seg_hazard);
+    size_t errors = cor_diag_count(L->diag);
     for (size_t i = 0; i < n; i++) {
         struct cor_segment *g = &s->segments[i];
         const struct cor_ynode *e = q->items[i];
@@ -964,6 +1022,10 @@ static void load_segments(struct loader *L, const struct cor_ynode *root)
         if ((v = opt(e, "hazard")) && num_b(L, v, "hazard", GE0, &g->hazard))
             L->seg_hazard[i] = v;
     }
+    /* Clashing names are looked for among segments that are otherwise
+     * sound: a duplicate id or pair is reported once, above. */
+    if (cor_diag_count(L->diag) == errors)
+        check_segment_names(L, q, n);
 }
 
 static int segment_ref(struct loader *L, const struct cor_ynode *n)
@@ -1663,6 +1725,21 @@ static long seq_lookup(const struct cor_ynode *q, const char *comp, const char *
 bool cor__override_apply(struct cor_ynode *root, const char *ov, unsigned ordinal,
                          struct cor_diag *diag)
 {
+    size_t bad = cor_utf8_invalid_at(ov);
+    if (ov[bad]) {
+        /* Not echoed: the bytes would reach the terminal as they are. */
+        set_err(diag, ordinal, bad + 1, "the override is not valid UTF-8 (byte 0x%02X)",
+                (unsigned char)ov[bad]);
+        return false;
+    }
+    for (size_t i = 0; ov[i]; i++) {
+        unsigned char c = (unsigned char)ov[i];
+        if ((c < 0x20 && c != '\t') || c == 0x7f) {
+            set_err(diag, ordinal, i + 1, "the override holds a control character (got %s)",
+                    SHOWS(ov));
+            return false;
+        }
+    }
     const char *eq = strchr(ov, '=');
     if (!eq) {
         set_err(diag, ordinal, 1, "expected PATH=VALUE (got %s)", SHOWS(ov));

@@ -114,6 +114,40 @@ void cor_ynode_map_add(struct cor_ynode *map, struct cor_ynode *key,
     append(map, key, value);
 }
 
+size_t cor_utf8_invalid_at(const char *text)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    size_t i = 0;
+    while (p[i]) {
+        unsigned char c = p[i];
+        size_t n;
+        unsigned long cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            n = 1, cp = c & 0x1Fu;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2, cp = c & 0x0Fu;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3, cp = c & 0x07u;
+        } else {
+            return i; /* a continuation byte, C0/C1 (overlong) or F5..FF */
+        }
+        for (size_t k = 1; k <= n; k++) {
+            if ((p[i + k] & 0xC0) != 0x80)
+                return i; /* also stops at the terminating NUL */
+            cp = (cp << 6) | (p[i + k] & 0x3Fu);
+        }
+        /* Overlong three- and four-byte forms, surrogates, past U+10FFFF. */
+        if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+            (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+            return i;
+        i += n + 1;
+    }
+    return i;
+}
+
 bool cor_yaml_plain_is_null(const char *text)
 {
     return text[0] == '\0' || strcmp(text, "~") == 0 || strcmp(text, "null") == 0 ||

@@ -61,6 +61,11 @@ void cor_ynode_map_add(struct cor_ynode *map, struct cor_ynode *key,
 bool cor_ynode_is_null(const struct cor_ynode *n);
 /* The same test on the text of a plain scalar (a --set value, say). */
 bool cor_yaml_plain_is_null(const char *text);
+/* The offset of the first byte of `text` that does not start a well-formed
+ * UTF-8 character (RFC 3629: no overlong forms, no surrogates), or its
+ * length if it is all well formed. libyaml checks the file; overrides come
+ * from the command line and are checked with this. */
+size_t cor_utf8_invalid_at(const char *text);
 /* The value under `key` in a map, or NULL (also when n is not a map). */
 struct cor_ynode *cor_ynode_get(const struct cor_ynode *map, const char *key);
 /* Index of `key` in a map, or -1. */

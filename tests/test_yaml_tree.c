@@ -490,6 +490,35 @@ static void test_yaml_tree_new_scalar_and_add(void **state)
     free(out);
 }
 
+/* The check on --set text: RFC 3629's well-formed sequences pass, and
+ * each kind of ill-formed one is found at its first byte. */
+static void test_yaml_tree_utf8_check(void **state)
+{
+    (void)state;
+    const char *good[] = {"", "plain", "s\xc3\xa9gou", "\xe2\x80\x94", "\xef\xbf\xbd",
+                          "\xf0\x9f\x9a\x9a", "\xf4\x8f\xbf\xbf", "\xed\x9f\xbf"};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        assert_int_equal(cor_utf8_invalid_at(good[i]), strlen(good[i]));
+    struct {
+        const char *text;
+        size_t at;
+    } bad[] = {
+        {"ab\xff", 2},             /* never a UTF-8 byte */
+        {"\x80", 0},               /* a continuation byte first */
+        {"\xc0\x80", 0},           /* overlong two-byte NUL */
+        {"\xc1\xbf", 0},           /* overlong two-byte */
+        {"\xe0\x9f\xbf", 0},       /* overlong three-byte */
+        {"\xf0\x8f\xbf\xbf", 0},   /* overlong four-byte */
+        {"\xed\xa0\x80", 0},       /* a surrogate */
+        {"\xf4\x90\x80\x80", 0},   /* past U+10FFFF */
+        {"\xf5\x80\x80\x80", 0},   /* a lead byte past F4 */
+        {"x\xe2\x80", 1},          /* cut short by the end */
+        {"x\xe2\x80y", 1},         /* cut short by an ASCII byte */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_int_equal(cor_utf8_invalid_at(bad[i].text), bad[i].at);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -514,6 +543,7 @@ int main(void)
         cmocka_unit_test(test_yaml_tree_nul_bytes),
         cmocka_unit_test(test_yaml_tree_random_input),
         cmocka_unit_test(test_yaml_tree_new_scalar_and_add),
+        cmocka_unit_test(test_yaml_tree_utf8_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
