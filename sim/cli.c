@@ -17,6 +17,7 @@
 
 #include "alloc.h"
 #include "corridor.h"
+#include "outfile.h"
 #include "work.h"
 #include "yaml_tree.h"
 
@@ -312,8 +313,10 @@ static int cmd_run(int argc, char **argv)
         opt.days = a.days;
     opt.threads = a.threads ? a.threads : cor_cpu_count();
     /* Refuse absurd work up front (a bad scenario: exit 2), rather than let
-     * the engine's per-replication cap find it after minutes or years. */
-    if (cor_work_check(sc, opt.days, opt.replications, &diag) != COR_OK) {
+     * the engine's per-replication cap find it after minutes or years; and
+     * an --out that cannot be written, rather than find it after the run. */
+    if (cor_work_check(sc, opt.days, opt.replications, &diag) != COR_OK ||
+        (a.out_dir && cor_outfile_check_dir(a.out_dir, &diag) != COR_OK)) {
         cor_diag_print(&diag, stderr);
         cor_scenario_free(sc);
         cor_diag_fini(&diag);

@@ -165,6 +165,46 @@ enum cor_status cor_outfile_mkdir(const char *dir, struct cor_diag *diag)
     return COR_OK;
 }
 
+enum cor_status cor_outfile_check_dir(const char *dir, struct cor_diag *diag)
+{
+    struct stat sb;
+    if (stat(dir, &sb) == 0) {
+        if (!S_ISDIR(sb.st_mode)) {
+            cor_diag_add(diag, NULL, 0, 0,
+                         "--out %s: it exists and is not a directory", dir);
+            return COR_EINPUT;
+        }
+        if (access(dir, W_OK | X_OK) != 0) {
+            cor_diag_add(diag, NULL, 0, 0, "--out %s: cannot write into it: %s", dir,
+                         strerror(errno));
+            return COR_EINPUT;
+        }
+        return COR_OK;
+    }
+    if (errno != ENOENT) {
+        cor_diag_add(diag, NULL, 0, 0, "--out %s: %s", dir, strerror(errno));
+        return COR_EINPUT;
+    }
+    /* It is made at the end, one level only: its parent must be there. */
+    char *parent = dir_of(dir);
+    enum cor_status st = COR_OK;
+    if (stat(parent, &sb) != 0) {
+        cor_diag_add(diag, NULL, 0, 0, "--out %s: cannot create it: %s: %s", dir, parent,
+                     strerror(errno));
+        st = COR_EINPUT;
+    } else if (!S_ISDIR(sb.st_mode)) {
+        cor_diag_add(diag, NULL, 0, 0,
+                     "--out %s: cannot create it: %s is not a directory", dir, parent);
+        st = COR_EINPUT;
+    } else if (access(parent, W_OK | X_OK) != 0) {
+        cor_diag_add(diag, NULL, 0, 0, "--out %s: cannot create it in %s: %s", dir, parent,
+                     strerror(errno));
+        st = COR_EINPUT;
+    }
+    free(parent);
+    return st;
+}
+
 char *cor_outfile_path(const char *dir, const char *name)
 {
     size_t dlen = strlen(dir);

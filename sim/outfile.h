@@ -36,4 +36,10 @@ char *cor_outfile_path(const char *dir, const char *name);
  * directory`) added to diag. */
 enum cor_status cor_outfile_mkdir(const char *dir, struct cor_diag *diag);
 
+/* Whether cor_outfile_mkdir and the writes into `dir` can succeed, asked
+ * before a long run rather than found out after it: `dir` is a writable
+ * directory, or does not exist and its parent is one. Creates nothing.
+ * COR_EINPUT with the reason in `diag` otherwise. */
+enum cor_status cor_outfile_check_dir(const char *dir, struct cor_diag *diag);
+
 #endif

@@ -4,11 +4,12 @@
  *
  * SIGINT and SIGTERM in the middle of a long run must stop it promptly with
  * status 130 or 143, print nothing on stdout and leave the --out directory
- * as it was (absent, or holding only what it held before). An output place
- * that cannot take the files (under /dev/full, under a regular file, a
- * read-only directory, a file-size limit standing in for a full disk) and a
- * stdout that cannot be written must give a clear error and exit 1, leaving
- * no temporary or partial file behind.
+ * as it was (absent, or holding only what it held before). An --out that
+ * cannot take the files (under /dev/full, under a regular file, a
+ * read-only directory) is refused before the run with exit 2; one that
+ * fails while the files are written (a file-size limit standing in for a
+ * full disk) and a stdout that cannot be written must give a clear error
+ * and exit 1, leaving no temporary or partial file behind.
  *
  * The binary is started through tu_spawn.h, whose child can get a file-size
  * limit or another user first. CI runs as root, for whom
@@ -133,8 +134,9 @@ static void test_signals_existing_out_dir_untouched(void **state)
     tu_outcome_free(&r);
 }
 
-/* Directories that cannot be made: exit 1 and a message naming the place. */
-static void test_signals_unwritable_out_exits_1(void **state)
+/* Directories that cannot be made: refused before the run (exit 2, nothing
+ * on stdout), with a message naming the place. */
+static void test_signals_unwritable_out_refused_first(void **state)
 {
     (void)state;
     const char *file = tu_in(tmpdir, "a-file");
@@ -147,16 +149,16 @@ static void test_signals_unwritable_out_exits_1(void **state)
         const char *dir;
         const char *needle;
     } cases[] = {
-        {"/dev/full/x", "cannot create directory /dev/full/x: Not a directory"},
-        {under_file, "cannot create directory"},
+        {"/dev/full/x", "--out /dev/full/x: Not a directory"},
+        {under_file, "Not a directory"},
         {file, "it exists and is not a directory"},
-        {"/nonexistent-corridor/a/b", "No such file or directory"},
+        {"/nonexistent-corridor/a/b", "/nonexistent-corridor/a: No such file or directory"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         struct tu_spawn o = {0};
         struct tu_outcome r =
             run_opts(&o, "run", "--reps", "2", "--quiet", "--out", cases[i].dir, NULL);
-        if (r.status != 1 || !strstr(r.err, cases[i].needle) || strcmp(r.out, ""))
+        if (r.status != 2 || !strstr(r.err, cases[i].needle) || strcmp(r.out, ""))
             fail_msg("--out %s: status %d, stdout '%s', stderr '%s'", cases[i].dir,
                      r.status, r.out, r.err);
         tu_outcome_free(&r);
@@ -165,7 +167,7 @@ static void test_signals_unwritable_out_exits_1(void **state)
 
 /* A read-only directory. Root ignores permission bits, so as root the run
  * drops to user nobody (65534) with setpriv. */
-static void test_signals_read_only_dir_exits_1(void **state)
+static void test_signals_read_only_dir_refused_first(void **state)
 {
     (void)state;
     const char *ro = tu_in(tmpdir, "read-only");
@@ -188,7 +190,7 @@ static void test_signals_read_only_dir_exits_1(void **state)
     chmod(tmpdir, 0700);
     if (r.status == 126 || r.status == 127)
         skip(); /* setpriv could not run the binary (a build dir nobody can read) */
-    assert_int_equal(r.status, 1);
+    assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "Permission denied"));
     assert_string_equal(r.out, "");
     assert_int_equal(count_entries(ro, NULL), 0);
@@ -265,8 +267,8 @@ int main(void)
         cmocka_unit_test(test_signals_sigint_exits_130_nothing_written),
         cmocka_unit_test(test_signals_sigterm_exits_143_nothing_written),
         cmocka_unit_test(test_signals_existing_out_dir_untouched),
-        cmocka_unit_test(test_signals_unwritable_out_exits_1),
-        cmocka_unit_test(test_signals_read_only_dir_exits_1),
+        cmocka_unit_test(test_signals_unwritable_out_refused_first),
+        cmocka_unit_test(test_signals_read_only_dir_refused_first),
         cmocka_unit_test(test_signals_full_disk_no_partial_file),
         cmocka_unit_test(test_signals_stdout_full_exits_1),
     };
