@@ -217,6 +217,24 @@ static const char *show(const struct cor_ynode *n, char *buf)
 }
 
 #define SHOW(n) show((n), (char[SHOWN]){0})
+
+/* Where node `n` is, for "(first at ...)" in an error about node `at`:
+ * "L:C" when both are in the file, "--set:K:C" for a node an override made,
+ * and "FILE:L:C" for a file node named in an override's error, so that
+ * the place is never read in the wrong source. */
+static const char *place(const struct cor_ynode *n, const struct cor_ynode *at,
+                         const char *file, char *buf)
+{
+    if (n->override)
+        snprintf(buf, SHOWN, "--set:%u:%u", n->line, n->col);
+    else if (at->override)
+        snprintf(buf, SHOWN, "%.*s:%u:%u", SHOWN - 24, file, n->line, n->col);
+    else
+        snprintf(buf, SHOWN, "%u:%u", n->line, n->col);
+    return buf;
+}
+
+#define PLACE(n, at) place((n), (at), L->file, (char[SHOWN]){0})
 #define SHOWS(t) show_text((t), false, (char[SHOWN]){0})
 
 /* " (did you mean 'x'?)" or "". */
@@ -912,10 +930,9 @@ static void check_segment_names(struct loader *L, const struct cor_ynode *q, siz
                 j = hmap_get(&pairs, name);
             if (j >= 0 && j != (int)i) {
                 err(L, q->items[i],
-                    "this segment's name '%s' (%s) also names the segment at %u:%u; "
+                    "this segment's name '%s' (%s) also names the segment at %s; "
                     "rename a node or an 'id' so that each name is one segment's",
-                    SHOWS(name), k ? "to-from" : "from-to", q->items[j]->line,
-                    q->items[j]->col);
+                    SHOWS(name), k ? "to-from" : "from-to", PLACE(q->items[j], q->items[i]));
                 break;
             }
             hmap_put(&pairs, name, (int)i);
@@ -984,14 +1001,14 @@ static void load_segments(struct loader *L, const struct cor_ynode *root)
         } else {
             int first = hmap_get(&L->seg_ix, g->id);
             if (first >= 0 && idn)
-                err(L, L->seg_at[i], "duplicate segment id '%s' (first at %u:%u)",
-                    SHOWS(g->id), L->seg_at[first]->line, L->seg_at[first]->col);
+                err(L, L->seg_at[i], "duplicate segment id '%s' (first at %s)",
+                    SHOWS(g->id), PLACE(L->seg_at[first], L->seg_at[i]));
             else if (first >= 0)
                 /* Node ids with '-' can imply the same id twice (a-b to c,
                  * a to b-c): say where it comes from and how to fix it. */
                 err(L, e, "this segment's implied id '%s' (from-to) is already "
-                          "taken (first at %u:%u); give one of them an 'id'",
-                    SHOWS(g->id), L->seg_at[first]->line, L->seg_at[first]->col);
+                          "taken (first at %s); give one of them an 'id'",
+                    SHOWS(g->id), PLACE(L->seg_at[first], e));
             else
                 hmap_put(&L->seg_ix, g->id, (int)i);
         }
@@ -1000,10 +1017,10 @@ static void load_segments(struct loader *L, const struct cor_ynode *root)
             int first = hmap_get_any(&L->pair_ix, NULL, pk);
             if (first >= 0)
                 err(L, e, "segment '%s' joins the same nodes as segment '%s' "
-                          "(first at %u:%u)",
+                          "(first at %s)",
                     SHOWS(g->id ? g->id : "?"),
                     SHOWS(s->segments[first].id ? s->segments[first].id : "?"),
-                    q->items[first]->line, q->items[first]->col);
+                    PLACE(q->items[first], e));
             else
                 hmap_put_any(&L->pair_ix, NULL, pk, (int)i);
         }
@@ -1389,8 +1406,8 @@ static bool load_route(struct loader *L, const struct cor_ynode *r, const char *
         }
         if (L->route_stamp[nd] == stamp) {
             const struct cor_ynode *first = r->items[L->route_pos[nd]];
-            err(L, e, "route visits '%s' twice (first at %u:%u)", SHOWS(e->text),
-                first->line, first->col);
+            err(L, e, "route visits '%s' twice (first at %s)", SHOWS(e->text),
+                PLACE(first, e));
             ok = false;
         }
         L->route_stamp[nd] = stamp;
@@ -1520,8 +1537,8 @@ static void load_flows(struct loader *L, const struct cor_ynode *root)
             L->flow_at[i] = v;
             int first = hmap_get(&L->flow_ix, f->id);
             if (first >= 0)
-                err(L, v, "duplicate flow id '%s' (first at %u:%u)", SHOWS(fid),
-                    L->flow_at[first]->line, L->flow_at[first]->col);
+                err(L, v, "duplicate flow id '%s' (first at %s)", SHOWS(fid),
+                    PLACE(L->flow_at[first], v));
             else
                 hmap_put(&L->flow_ix, f->id, (int)i);
         }
