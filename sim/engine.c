@@ -67,6 +67,8 @@ enum ev_kind {
     EV_DAY_END          /* arg: day */
 };
 
+_Static_assert(COR_MAX_ALTERNATES + 1 <= 32, "a convoy's routes fit routes_used");
+
 enum convoy_state {
     CONVOY_FREE,
     CONVOY_MOVING,      /* on a segment, dwelling or queued for an escort */
@@ -86,6 +88,7 @@ struct convoy {
     double wait_start;  /* when it joined an escort queue */
     double reroute_due; /* when its pending reroute check fires, or -1 */
     long serial;        /* for the trace */
+    uint32_t routes_used; /* bit r: it has followed route r (never again) */
     uint8_t state;
     uint8_t has_escort;
     uint8_t ambushed;
@@ -605,6 +608,7 @@ static int convoy_new(struct cor_engine *e, int flow, int trucks)
     cv->flow = flow;
     cv->fl = &e->sc->flows[flow];
     cv->rt = &cv->fl->routes[0];
+    cv->routes_used = 1u;
     cv->stop0 = e->m->route_stops[flow][0];
     cv->trucks = trucks;
     cv->next = -1;
@@ -815,7 +819,10 @@ static bool usable_from(const struct cor_engine *e, const struct cor_flow *fl,
 }
 
 /* The first alternate that leaves convoy c's node by a different, usable
- * segment: its route index, with *leg its position there; -1 if none. */
+ * segment: its route index, with *leg its position there; -1 if none. A
+ * route the convoy has already followed does not qualify: otherwise two
+ * alternates that cross could send it back and forth between two nodes for
+ * ever (DESIGN §2 leaves this open; docs/model.md). */
 static int find_alternate(const struct cor_engine *e, int c, int *leg)
 {
     const struct convoy *cv = &e->convoys[c];
@@ -824,7 +831,7 @@ static int find_alternate(const struct cor_engine *e, int c, int *leg)
     int node = cur->nodes[cv->leg];
     int seg_now = cur->legs[cv->leg].segment;
     for (int r = 0; r < fl->nroutes; r++)
-        if (r != cv->route &&
+        if (!(cv->routes_used >> r & 1u) &&
             usable_from(e, fl, &fl->routes[r], e->m->route_stops[cv->flow][r], node, leg) &&
             fl->routes[r].legs[*leg].segment != seg_now)
             return r;
@@ -848,6 +855,7 @@ static void switch_route(struct cor_engine *e, int c, int r, int leg, double t)
     if (cv->has_escort && !(alt->escort_to_leg > leg && alt->escort_from_leg <= leg))
         escort_release(e, c, t);
     cv->route = r;
+    cv->routes_used |= 1u << r;
     cv->rt = alt;
     cv->stop0 = e->m->route_stops[cv->flow][r];
     cv->leg = leg;

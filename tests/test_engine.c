@@ -667,6 +667,50 @@ static void test_engine_reroute_on_hazard(void **state)
     cor_scenario_free(s);
 }
 
+/* Two alternates that cross (b-c on one, c-b on the other) with the main
+ * route's last legs above the hazard threshold: a convoy at b switches to
+ * the first alternate (to c), at c to the second (back to b), and at b
+ * finds both alternates already followed, so it enters b-d. Without that
+ * rule it went back and forth until the horizon and never arrived. */
+static void test_engine_reroute_never_returns_to_a_route(void **state)
+{
+    (void)state;
+    static const char y[] =
+        "scenario: { name: crossing, horizon_days: 3, replications: 1 }\n"
+        "commodities: { fuel: {} }\n"
+        "nodes: { a: { kind: port }, b: {}, c: {}, d: { kind: city } }\n"
+        "segments: [ { from: a, to: b, km: 10, speed_kmh: 10 },\n"
+        "            { from: b, to: c, km: 10, speed_kmh: 10 },\n"
+        "            { from: a, to: c, km: 10, speed_kmh: 10 },\n"
+        "            { from: b, to: d, km: 10, speed_kmh: 10, hazard: 5 },\n"
+        "            { from: c, to: d, km: 10, speed_kmh: 10, hazard: 5 } ]\n"
+        "cities: { d: { fuel: { capacity: 1e9 } } }\n"
+        "flows:\n"
+        "  - { id: f, commodity: fuel, route: [a, b, d],\n"
+        "      alternates: [[a, b, c, d], [a, c, b, d]],\n"
+        "      reroute: { hazard_above: 1 }, trucks: 1, payload: 1,\n"
+        "      every_hours: 1000, start_hour: 0 }\n"
+        "threats:\n"
+        "  ambush: { loss_probability: 0 }\n";
+    struct cor_scenario *s = tu_load(y);
+    struct cor_model *m;
+    struct cor_rep_result *out = trace_run(s, &m);
+    /* a-b 1 h, b-c 1 h (switch at b), c-b 1 h (switch at c), b-d 1 h. */
+    int switches = 0;
+    double delivered = -1;
+    for (long i = 0; i < out->ntrace; i++) {
+        switches += out->trace[i].kind == COR_TRACE_REROUTE;
+        if (out->trace[i].kind == COR_TRACE_DELIVER)
+            delivered = out->trace[i].t;
+    }
+    assert_int_equal(switches, 2);
+    assert_int_equal(out->convoys_rerouted, 1);
+    tu_assert_near(out->reroute_extra_km, 10.0 + 10.0, 1e-9);
+    tu_assert_near(delivered, 4.0, 1e-12);
+    trace_done(out, m);
+    cor_scenario_free(s);
+}
+
 /* When the reroute rule is due but every alternate is closed too, waiting
  * convoys keep their places: they enter in departure order on reopening. */
 static void test_engine_reroute_keeps_line_order(void **state)
@@ -768,6 +812,7 @@ int main(void)
         cmocka_unit_test(test_engine_stop_flag_inside_a_replication),
         cmocka_unit_test(test_engine_reroute_on_hazard),
         cmocka_unit_test(test_engine_reroute_keeps_line_order),
+        cmocka_unit_test(test_engine_reroute_never_returns_to_a_route),
         cmocka_unit_test(test_engine_meeting_windows_leave_no_gap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
