@@ -136,6 +136,7 @@ struct cor_engine {
     struct convoy *convoys;
     size_t cap_convoys;        /* pool size; every slot free or in use */
     int free_head;
+    long on_road;              /* convoys in use (not free) */
     long next_serial;
     /* The step functions (season speed, phase hazard) are constant until
      * epoch_end; their values, and every stop's travel time and ambush
@@ -268,7 +269,7 @@ struct cor_model *cor_model_new(const struct cor_scenario *sc, int days)
             m->nstops += fl->routes[r].nnodes;
         }
     }
-    season_steps(&m->speed, sc, 0);
+    cor_steps_speed(&m->speed, sc);
     cor_steps_closure_rate(&m->closure_rate, sc);
     phase_steps(&m->hazard, sc);
     /* Losses are drawn among a convoy's trucks, deaths among the lost. */
@@ -287,6 +288,11 @@ struct cor_model *cor_model_new(const struct cor_scenario *sc, int days)
 void cor_steps_closure_rate(struct cor_steps *st, const struct cor_scenario *sc)
 {
     season_steps(st, sc, 1);
+}
+
+void cor_steps_speed(struct cor_steps *st, const struct cor_scenario *sc)
+{
+    season_steps(st, sc, 0);
 }
 
 void cor_steps_fini(struct cor_steps *s)
@@ -361,6 +367,7 @@ static void reset_result(struct cor_rep_result *r)
     r->convoys_rerouted = 0;
     r->reroute_extra_km = 0.0;
     r->events = 0;
+    r->convoy_cap_hit = false;
     r->ntrace = 0;
 }
 
@@ -603,6 +610,10 @@ static int convoy_new(struct cor_engine *e, int flow, int trucks)
     int c = e->free_head;
     struct convoy *cv = &e->convoys[c];
     e->free_head = cv->next;
+    /* Past the cap the run loop stops the replication at its next poll;
+     * this convoy still gets its slot. */
+    if (++e->on_road > COR_MAX_CONVOYS_ON_ROAD)
+        e->out->convoy_cap_hit = true;
     memset(cv, 0, sizeof *cv);
     cv->reroute_due = -1.0;
     cv->flow = flow;
@@ -619,6 +630,7 @@ static int convoy_new(struct cor_engine *e, int flow, int trucks)
 
 static void convoy_free(struct cor_engine *e, int c)
 {
+    e->on_road--;
     e->convoys[c].state = CONVOY_FREE;
     e->convoys[c].next = e->free_head;
     e->free_head = c;
@@ -1179,6 +1191,7 @@ static void reset(struct cor_engine *e)
     e->now = 0.0;
     refresh_epoch(e, 0.0);
     free_slots_from(e, 0);
+    e->on_road = 0;
     e->next_serial = 0;
     for (int s = 0; s < sc->nsegments; s++) {
         e->closed[s] = 0;
@@ -1270,10 +1283,15 @@ enum cor_status cor_engine_run(struct cor_engine *e, uint64_t seed, long rep,
             out->events = n;
             return COR_ELIMIT;
         }
-        if ((n & 0xffff) == 0 && e->interrupt &&
-            atomic_load_explicit(e->interrupt, memory_order_relaxed)) {
-            out->events = n;
-            return COR_EINTERRUPTED;
+        if ((n & 0xffff) == 0) {
+            if (out->convoy_cap_hit) {
+                out->events = n;
+                return COR_ELIMIT;
+            }
+            if (e->interrupt && atomic_load_explicit(e->interrupt, memory_order_relaxed)) {
+                out->events = n;
+                return COR_EINTERRUPTED;
+            }
         }
         int arg = (int)ev.arg;
         double now = ev.t;

@@ -44,6 +44,13 @@ void cor__invariant_failed(const char *file, int line, const char *cond,
  * second for ten years) and would otherwise look like a hang. */
 #define COR_MAX_EVENTS_PER_REP 200000000ULL
 
+/* Convoys on the road at once in one replication (each holds a pool slot
+ * and an event): past this a replication is stopped with COR_ELIMIT, since
+ * memory, not time, would run out first (some 250 MB per worker thread at
+ * the cap). The work check refuses scenarios whose expected number is
+ * already past it. */
+#define COR_MAX_CONVOYS_ON_ROAD 2000000
+
 /* A piecewise-constant function of time: value[i] holds on [t[i], t[i+1]). */
 struct cor_steps {
     double *t;
@@ -55,6 +62,8 @@ struct cor_steps {
  * cor_model_new puts it in closure_rate, for what needs it without a
  * model (the work estimate). Free with cor_steps_fini. */
 void cor_steps_closure_rate(struct cor_steps *st, const struct cor_scenario *sc);
+/* The product of the seasons' speed factors over time, likewise. */
+void cor_steps_speed(struct cor_steps *st, const struct cor_scenario *sc);
 void cor_steps_fini(struct cor_steps *s);
 
 struct cor_model {
@@ -103,6 +112,7 @@ struct cor_rep_result {
     double escort_wait;     /* hours waited for a unit, summed */
     double *lost;           /* per commodity */
     uint64_t events;
+    bool convoy_cap_hit;    /* stopped at COR_MAX_CONVOYS_ON_ROAD */
     bool trace_on;
     struct cor_trace_event *trace; /* grows; only when trace_on */
     long ntrace, trace_cap;
@@ -125,8 +135,10 @@ void cor_engine_free(struct cor_engine *e);
 void cor_engine_set_stop(struct cor_engine *e, const atomic_int *stop);
 /* Runs replication `rep` of a run seeded `seed` into *out (overwritten;
  * out->trace_on selects the event trace). Returns COR_OK, COR_ELIMIT when
- * the replication exceeds COR_MAX_EVENTS_PER_REP, or COR_EINTERRUPTED when
- * the stop flag was raised (out is then incomplete). */
+ * the replication exceeds COR_MAX_EVENTS_PER_REP or COR_MAX_CONVOYS_ON_ROAD
+ * (out->convoy_cap_hit tells which; found within 65,536 events of passing
+ * it), or COR_EINTERRUPTED when the stop flag was
+ * raised (out is then incomplete). */
 enum cor_status cor_engine_run(struct cor_engine *e, uint64_t seed, long rep,
                                struct cor_rep_result *out);
 

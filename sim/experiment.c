@@ -40,6 +40,7 @@ struct shared {
     int workers_waiting;  /* workers asleep on slot_free */
     bool failed;          /* a replication hit a limit */
     long failed_rep;
+    bool failed_convoys;  /* failed_rep hit the convoy cap, not the event cap */
     pthread_mutex_t mu;
     pthread_cond_t slot_ready;  /* a slot finished */
     pthread_cond_t slot_free;   /* the merger freed a slot */
@@ -82,6 +83,7 @@ static void *worker(void *arg)
         if (st != COR_OK && !sh->failed) {
             sh->failed = true;
             sh->failed_rep = r;
+            sh->failed_convoys = slot->convoy_cap_hit;
         }
         sh->ready[r % sh->nslots] = 1;
         /* Only the merger waits on slot_ready, and only for `merged`. */
@@ -206,11 +208,18 @@ enum cor_status cor_experiment_run(const struct cor_scenario *sc,
             cor_diag_add(diag, NULL, 0, 0, "interrupted");
         } else {
             status = COR_ELIMIT;
-            cor_diag_add(diag, sc->source, 0, 0,
-                         "replication %ld exceeded the cap of %llu events; "
-                         "the scenario asks for too much work (departures too "
-                         "frequent for the horizon?)",
-                         sh.failed_rep, (unsigned long long)COR_MAX_EVENTS_PER_REP);
+            if (sh.failed_convoys)
+                cor_diag_add(diag, sc->source, 0, 0,
+                             "replication %ld had more than %d convoys on the road "
+                             "at once (cap); departures come faster than convoys "
+                             "arrive (long trips, or long closures?)",
+                             sh.failed_rep, COR_MAX_CONVOYS_ON_ROAD);
+            else
+                cor_diag_add(diag, sc->source, 0, 0,
+                             "replication %ld exceeded the cap of %llu events; "
+                             "the scenario asks for too much work (departures too "
+                             "frequent for the horizon?)",
+                             sh.failed_rep, (unsigned long long)COR_MAX_EVENTS_PER_REP);
         }
     }
     if (status == COR_OK)

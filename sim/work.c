@@ -28,10 +28,25 @@ static double mean_closure_rate(const struct cor_scenario *sc, int days)
     return t_end > 0.0 ? area / t_end : 1.0;
 }
 
+/* The smallest product of the seasons' speed factors: the slowest roads. */
+static double slowest_speed(const struct cor_scenario *sc)
+{
+    struct cor_steps st;
+    cor_steps_speed(&st, sc);
+    double v = 1.0;
+    for (int i = 0; i < st.n; i++)
+        if (st.value[i] < v)
+            v = st.value[i];
+    cor_steps_fini(&st);
+    return v;
+}
+
 struct cor_work cor_work_estimate(const struct cor_scenario *sc, int days, long reps)
 {
     double t_end = 24.0 * (double)days;
     double ev = (double)days; /* end-of-day consumption */
+    double on_road = 0.0;
+    double slowest = -1.0; /* computed on the first flow */
 
     for (int f = 0; f < sc->nflows; f++) {
         const struct cor_flow *fl = &sc->flows[f];
@@ -52,6 +67,7 @@ struct cor_work cor_work_estimate(const struct cor_scenario *sc, int days, long 
          * reroutes on closure. Every departure is counted as a whole trip,
          * though a convoy wiped out, skipped or cancelled costs less. */
         int trip = 0;
+        double hours = 0.0; /* the longest route's driving time */
         for (int r = 0; r < fl->nroutes; r++) {
             const struct cor_route *rt = &fl->routes[r];
             int n = rt->nnodes - 1;
@@ -59,7 +75,19 @@ struct cor_work cor_work_estimate(const struct cor_scenario *sc, int days, long 
                 n += sc->nodes[rt->nodes[k]].has_dwell;
             if (n > trip)
                 trip = n;
+            double h = 0.0;
+            for (int k = 0; k + 1 < rt->nnodes; k++)
+                h += rt->legs[k].base_hours;
+            if (h > hours)
+                hours = h;
         }
+        /* Little's law: departures per hour times hours on the road, at
+         * the slowest season's speed; no more than all the departures. */
+        if (slowest < 0.0)
+            slowest = slowest_speed(sc);
+        double driving = slowest > 0.0 ? hours / slowest : INFINITY;
+        double flowing = mean > 0.0 ? driving / mean + 1.0 : INFINITY;
+        on_road += flowing < departures ? flowing : departures;
         double per = 1.0 + trip + (fl->escort >= 0 ? 1.0 : 0.0) +
                      (fl->fleet > 0 ? 1.0 : 0.0) + (fl->reroute_on_closure ? 1.0 : 0.0);
         ev += departures * per;
@@ -81,6 +109,7 @@ struct cor_work cor_work_estimate(const struct cor_scenario *sc, int days, long 
     struct cor_work w;
     w.events_per_rep = ev;
     w.events_total = ev * (double)reps;
+    w.convoys_on_road = on_road;
     return w;
 }
 
@@ -111,6 +140,14 @@ enum cor_status cor_work_check(const struct cor_scenario *sc, int days, long rep
                      "random closures less frequent, or the horizon shorter",
                      show(a, sizeof a, w.events_per_rep), days,
                      (double)COR_MAX_EVENTS_PER_REP);
+        return COR_ELIMIT;
+    }
+    if (!(w.convoys_on_road <= (double)COR_MAX_CONVOYS_ON_ROAD)) {
+        cor_diag_add(diag, sc->source, 0, 0,
+                     "the scenario keeps too many convoys on the road at once: "
+                     "%s (cap %d, for memory); make departures less frequent "
+                     "or trips shorter",
+                     show(a, sizeof a, w.convoys_on_road), COR_MAX_CONVOYS_ON_ROAD);
         return COR_ELIMIT;
     }
     if (!(w.events_total <= COR_MAX_EVENTS_TOTAL)) {

@@ -38,6 +38,7 @@
 struct cor_work {
     double events_per_rep;   /* expected events of one replication */
     double events_total;     /* events_per_rep * replications */
+    double convoys_on_road;  /* expected at once, per flow by Little's law */
 };
 
 /* Estimates the events of `reps` replications over `days` days (the run's
@@ -45,8 +46,9 @@ struct cor_work {
  * not fit a double comes out as +inf. */
 struct cor_work cor_work_estimate(const struct cor_scenario *sc, int days, long reps);
 
-/* COR_OK when the estimate is within COR_MAX_EVENTS_PER_REP per replication
- * and COR_MAX_EVENTS_TOTAL in all; otherwise COR_ELIMIT with one error on
+/* COR_OK when the estimate is within COR_MAX_EVENTS_PER_REP per replication,
+ * COR_MAX_CONVOYS_ON_ROAD at once and COR_MAX_EVENTS_TOTAL in all;
+ * otherwise COR_ELIMIT with one error on
  * sc->source (no position: the work comes from the whole file) that names
  * the estimate, the cap and what to change. */
 enum cor_status cor_work_check(const struct cor_scenario *sc, int days, long reps,

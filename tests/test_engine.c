@@ -276,6 +276,43 @@ static void test_engine_stop_flag_inside_a_replication(void **state)
     cor_scenario_free(s);
 }
 
+/* Convoys that pile up at a closure faster than any leave: the engine
+ * stops the replication soon after the pool passes the cap on convoys on
+ * the road (memory would run out first), and says which cap it was. The
+ * work check's estimate (a few thousand on the road, by Little's law)
+ * cannot see a closure that holds every convoy. */
+static void test_engine_convoy_cap(void **state)
+{
+    (void)state;
+    static const char y[] =
+        "scenario: { name: pile, horizon_days: 30, replications: 1 }\n"
+        "commodities: { fuel: {} }\n"
+        "nodes: { a: { kind: port }, b: { kind: city } }\n"
+        "segments: [ { from: a, to: b, km: 10, speed_kmh: 10 } ]\n"
+        "cities: { b: { fuel: { capacity: 1e12 } } }\n"
+        "flows:\n"
+        "  - { id: f, commodity: fuel, route: [a, b], trucks: 1, payload: 1,\n"
+        "      every_hours: 0.0003 }\n"
+        "threats:\n"
+        "  closures: [ { segment: a-b, from_day: 0, to_day: 30 } ]\n";
+    struct cor_scenario *s = tu_load(y);
+    struct cor_model *m = cor_model_new(s, s->horizon_days);
+    struct cor_rep_result out;
+    cor_rep_result_init(&out, m);
+    struct cor_engine *e = cor_engine_new(m);
+    /* 2.4 million departures, every one held at the closure. */
+    assert_int_equal(cor_engine_run(e, s->seed, 0, &out), COR_ELIMIT);
+    assert_true(out.convoy_cap_hit);
+    assert_true(out.dispatched > COR_MAX_CONVOYS_ON_ROAD);
+    /* Stopped at the first poll (every 65,536 events) past the cap. */
+    assert_true(out.dispatched <= COR_MAX_CONVOYS_ON_ROAD + 65536);
+    assert_true(out.events < COR_MAX_EVENTS_PER_REP);
+    cor_engine_free(e);
+    cor_rep_result_fini(&out);
+    cor_model_free(m);
+    cor_scenario_free(s);
+}
+
 /* Travel time is km / (speed x season factor at entry). */
 static void test_engine_season_speed(void **state)
 {
@@ -810,6 +847,7 @@ int main(void)
         cmocka_unit_test(test_engine_reroute_on_closure),
         cmocka_unit_test(test_engine_reroute_check_of_a_left_wait_is_void),
         cmocka_unit_test(test_engine_stop_flag_inside_a_replication),
+        cmocka_unit_test(test_engine_convoy_cap),
         cmocka_unit_test(test_engine_reroute_on_hazard),
         cmocka_unit_test(test_engine_reroute_keeps_line_order),
         cmocka_unit_test(test_engine_reroute_never_returns_to_a_route),

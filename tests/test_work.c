@@ -125,36 +125,62 @@ static void test_work_tracks_engine_on_shipped_scenarios(void **state)
     assert_true(n >= 1);
 }
 
-/* The checks: within both caps, past each, and their messages. */
+/* The checks: within the caps, past each, and their messages. */
 static void test_work_check_refusals(void **state)
 {
     (void)state;
     char yaml[2048];
     snprintf(yaml, sizeof yaml, BASE_HEAD
-             "flows:\n  - { id: f, commodity: c, route: [a, b, c], trucks: 1,"
+             "flows:\n  - { id: f, commodity: c, route: [b, c], trucks: 1,"
              " payload: 1, every_hours: 0.000001 }\n");
     struct cor_scenario *s = tu_load(yaml);
     struct cor_diag d;
     cor_diag_init(&d);
-    /* 240 h at a million departures an hour, 3 events each. */
+    /* 240 h at a million departures an hour, 2 events each. */
     assert_int_equal(cor_work_check(s, 10, 1, &d), COR_ELIMIT);
     assert_int_equal(cor_diag_count(&d), 1);
     assert_string_equal(d.entries[0].file, "test.yaml");
     assert_int_equal(d.entries[0].line, 0);
     assert_non_null(strstr(d.entries[0].message,
-                           "too much work: about 720000013 events per replication over 10 "
+                           "too much work: about 480000012 events per replication over 10 "
                            "days (cap 200000000)"));
     cor_diag_fini(&d);
 
-    /* One day is 72 million events: under the per-replication cap; 2,777
-     * replications stay under 2e11, 2,778 do not. */
+    /* One day is 48 million events: under the per-replication cap; 4,166
+     * replications stay under 2e11, 4,167 do not. The one-hour trip keeps
+     * a million and one convoys on the road: under that cap too. */
     cor_diag_init(&d);
-    assert_int_equal(cor_work_check(s, 1, 2777, &d), COR_OK);
+    assert_int_equal(cor_work_check(s, 1, 4166, &d), COR_OK);
     assert_int_equal(cor_diag_count(&d), 0);
-    assert_int_equal(cor_work_check(s, 1, 2778, &d), COR_ELIMIT);
-    assert_non_null(strstr(d.entries[0].message, "x 2778 replications = about"));
+    assert_int_equal(cor_work_check(s, 1, 4167, &d), COR_ELIMIT);
+    assert_non_null(strstr(d.entries[0].message, "x 4167 replications = about"));
     assert_non_null(strstr(d.entries[0].message, "(cap 200000000000, hours of CPU time)"));
     cor_diag_fini(&d);
+    cor_scenario_free(s);
+
+    /* The same departures on a two-hour route: two million and one convoys
+     * on the road at once (Little's law), one past the cap. At half the
+     * rate, a million and one: accepted. */
+    snprintf(yaml, sizeof yaml, BASE_HEAD
+             "flows:\n  - { id: f, commodity: c, route: [a, b, c], trucks: 1,"
+             " payload: 1, every_hours: 0.000001 }\n");
+    s = tu_load(yaml);
+    cor_diag_init(&d);
+    assert_true(cor_work_estimate(s, 1, 1).convoys_on_road == 2000001.0);
+    assert_int_equal(cor_work_check(s, 1, 1, &d), COR_ELIMIT);
+    assert_int_equal(cor_diag_count(&d), 1);
+    assert_non_null(strstr(d.entries[0].message,
+                           "too many convoys on the road at once: about 2000001 "
+                           "(cap 2000000, for memory)"));
+    cor_diag_fini(&d);
+    cor_scenario_free(s);
+    snprintf(yaml, sizeof yaml, BASE_HEAD
+             "flows:\n  - { id: f, commodity: c, route: [a, b, c], trucks: 1,"
+             " payload: 1, every_hours: 0.000002 }\n"
+             "threats:\n  seasons: [ { from_day: 0, to_day: 1, speed_factor: 0.5 } ]\n");
+    s = tu_load(yaml);
+    /* A season at half speed doubles the hours on the road. */
+    assert_true(cor_work_estimate(s, 1, 1).convoys_on_road == 2000001.0);
     cor_scenario_free(s);
 }
 
