@@ -184,6 +184,29 @@ static void test_work_check_refusals(void **state)
     cor_scenario_free(s);
 }
 
+/* Dates are printed with four-digit years: a start date and horizon that
+ * run past 9999-12-31 are refused with the run's own horizon. */
+static void test_work_check_dates(void **state)
+{
+    (void)state;
+    struct cor_scenario *s = tu_load(BASE_HEAD);
+    s->has_start_date = true;
+    s->start_year = 9999, s->start_month = 12, s->start_day = 1;
+    struct cor_diag d;
+    cor_diag_init(&d);
+    assert_int_equal(cor_work_check(s, 30, 1, &d), COR_OK); /* to 9999-12-31 */
+    assert_int_equal(cor_work_check(s, 31, 1, &d), COR_ELIMIT);
+    assert_int_equal(cor_diag_count(&d), 1);
+    assert_non_null(strstr(d.entries[0].message,
+                           "the dates run past 9999-12-31: start date 9999-12-01 + 31 days"));
+    cor_diag_fini(&d);
+    s->has_start_date = false; /* no dates, no limit */
+    cor_diag_init(&d);
+    assert_int_equal(cor_work_check(s, 31, 1, &d), COR_OK);
+    cor_diag_fini(&d);
+    cor_scenario_free(s);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -192,6 +215,7 @@ int main(void)
         cmocka_unit_test(test_work_closures_and_seasons),
         cmocka_unit_test(test_work_tracks_engine_on_shipped_scenarios),
         cmocka_unit_test(test_work_check_refusals),
+        cmocka_unit_test(test_work_check_dates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
