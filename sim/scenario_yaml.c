@@ -26,6 +26,7 @@
  * - Explicit tags are reported by yaml_tree and otherwise ignored. */
 #include "scenario_yaml.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -456,6 +457,36 @@ static bool num_between(struct loader *L, const struct cor_ynode *n, const char 
     return true;
 }
 
+/* Whether a number's literal (its syntax already accepted) names a whole
+ * number exactly: every nonzero digit has a place value of at least 1. The
+ * test is on the text because the double may round: 0.9999999999999999999
+ * parses to 1 and 1e-400 to 0. */
+static bool literal_is_whole(const char *t)
+{
+    if (*t == '+' || *t == '-')
+        t++;
+    size_t nint = 0, nfrac = 0;
+    while (isdigit((unsigned char)t[nint]))
+        nint++;
+    const char *frac = t + nint + (t[nint] == '.');
+    while (isdigit((unsigned char)frac[nfrac]))
+        nfrac++;
+    const char *e = frac + nfrac;
+    long exp = 0;
+    if (*e == 'e' || *e == 'E') {
+        exp = strtol(e + 1, NULL, 10);
+        /* Past the scalar cap's 4096 digits either way, the sign is all. */
+        exp = exp > 10000 ? 10000 : exp < -10000 ? -10000 : exp;
+    }
+    for (size_t i = 0; i < nint; i++)
+        if (t[i] != '0' && (long)(nint - 1 - i) + exp < 0)
+            return false;
+    for (size_t i = 0; i < nfrac; i++)
+        if (frac[i] != '0' && exp - (long)(i + 1) < 0)
+            return false;
+    return true;
+}
+
 /* A whole number in [lo, hi]. 20.0 and 2e1 are accepted as 20. */
 static bool whole(struct loader *L, const struct cor_ynode *n, const char *key,
                   long long lo, long long hi, long long *out)
@@ -463,7 +494,7 @@ static bool whole(struct loader *L, const struct cor_ynode *n, const char *key,
     double v;
     if (!num_any(L, n, key, &v))
         return false;
-    if (v != floor(v)) {
+    if (!literal_is_whole(n->text) || v != floor(v)) {
         err(L, n, "'%s' must be a whole number (got %s)", key, SHOW(n));
         return false;
     }
@@ -775,13 +806,18 @@ static void load_header(struct loader *L, const struct cor_ynode *root)
                    && cor__parse_u64(v->text, &seed) == COR__NUM_RANGE) {
             err(L, v, "'seed' must be < 2^64 (got %s)", SHOW(v));
         } else if (num_any(L, v, "seed", &d)) {
-            /* A seed written as 1e6 or 20.0: whole and in range. */
-            if (d != floor(d))
+            /* A seed written as 1e6 or 20.0: whole and in range. Past
+             * 2^53 a double no longer holds every whole number, so such a
+             * seed must be written in digits, which are read exactly. */
+            if (!literal_is_whole(v->text) || d != floor(d))
                 err(L, v, "'seed' must be a whole number (got %s)", SHOW(v));
             else if (d < 0)
                 err(L, v, "'seed' must be >= 0 (got %s)", SHOW(v));
-            else if (d >= 18446744073709551616.0)
+            else if (d > 18446744073709551616.0) /* 2^64.0 may be 2^64 - 1 rounded */
                 err(L, v, "'seed' must be < 2^64 (got %s)", SHOW(v));
+            else if (d > 9007199254740992.0)
+                err(L, v, "'seed' above 2^53 must be written in digits only (got %s)",
+                    SHOW(v));
             else
                 s->seed = (uint64_t)d;
         }
