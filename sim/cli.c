@@ -311,7 +311,6 @@ static int cmd_run(int argc, char **argv)
         opt.seed = a.seed;
     if (a.days)
         opt.days = a.days;
-
     opt.threads = a.threads ? a.threads : cor_cpu_count();
     /* Refuse absurd work up front (a bad scenario: exit 2), rather than let
      * the engine's per-replication cap find it after minutes or years; and

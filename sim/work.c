@@ -46,7 +46,7 @@ struct cor_work cor_work_estimate(const struct cor_scenario *sc, int days, long 
     double t_end = 24.0 * (double)days;
     double ev = (double)days; /* end-of-day consumption */
     double on_road = 0.0;
-    double slowest = -1.0; /* computed on the first flow */
+    double slowest = slowest_speed(sc);
 
     for (int f = 0; f < sc->nflows; f++) {
         const struct cor_flow *fl = &sc->flows[f];
@@ -83,8 +83,6 @@ struct cor_work cor_work_estimate(const struct cor_scenario *sc, int days, long 
         }
         /* Little's law: departures per hour times hours on the road, at
          * the slowest season's speed; no more than all the departures. */
-        if (slowest < 0.0)
-            slowest = slowest_speed(sc);
         double driving = slowest > 0.0 ? hours / slowest : INFINITY;
         double flowing = mean > 0.0 ? driving / mean + 1.0 : INFINITY;
         on_road += flowing < departures ? flowing : departures;

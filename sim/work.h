@@ -20,7 +20,12 @@
  * It errs high (a convoy wiped out, skipped or cancelled costs less than a
  * trip), by 0-25 % on the shipped scenarios (test_work), but not a bound:
  * random draws move the real count, which is why the engine keeps its own
- * hard cap. */
+ * hard cap.
+ *
+ * Memory is estimated the same way: the convoys on the road at once, per
+ * flow its departures per hour times the hours of its longest route at the
+ * slowest season's speed (Little's law), at most its departures. A closure
+ * can hold more than that; the engine counts them too. */
 #ifndef COR_WORK_H
 #define COR_WORK_H
 
