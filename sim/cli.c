@@ -201,6 +201,23 @@ static void show_progress(long done, long total, void *ctx)
     fflush(stderr);
 }
 
+/* Whether an override's VALUE would be null once its blanks are trimmed,
+ * as cor__override_apply trims them. */
+static bool is_null_value(const char *v)
+{
+    size_t n = strlen(v);
+    while (*v == ' ' || *v == '\t')
+        v++, n--;
+    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        n--;
+    char buf[8];
+    if (n >= sizeof buf)
+        return false;
+    memcpy(buf, v, n);
+    buf[n] = '\0';
+    return cor_yaml_plain_is_null(buf);
+}
+
 static int parse_run(int argc, char **argv, struct run_args *a)
 {
     int err = 0;
@@ -237,7 +254,7 @@ static int parse_run(int argc, char **argv, struct run_args *a)
              * summary.json records it. As a YAML scalar an empty value, `~`
              * or `null` would unset the key: refuse them here, since the
              * option asks for a date. */
-            if (v && cor_yaml_plain_is_null(v)) {
+            if (v && is_null_value(v)) {
                 err = usage_error("--start-date needs a date YYYY-MM-DD (got '%s')", v);
             } else if (v) {
                 size_t len = strlen(v) + sizeof "scenario.start_date=";

@@ -185,6 +185,12 @@ enum cor_status cor_outfile_check_dir(const char *dir, struct cor_diag *diag)
         cor_diag_add(diag, NULL, 0, 0, "--out %s: %s", dir, strerror(errno));
         return COR_EINPUT;
     }
+    if (lstat(dir, &sb) == 0) {
+        /* A symbolic link to nothing: mkdir would refuse it. */
+        cor_diag_add(diag, NULL, 0, 0,
+                     "--out %s: a symbolic link to a place that does not exist", dir);
+        return COR_EINPUT;
+    }
     /* It is made at the end, one level only: its parent must be there. */
     char *parent = dir_of(dir);
     enum cor_status st = COR_OK;

@@ -110,7 +110,8 @@ bool cor_scenario_dates_fit(const struct cor_scenario *s, int days)
     if (!s->has_start_date)
         return true;
     struct cor_date c = {s->start_year, s->start_month, s->start_day};
-    return cor__date_add(c, days).y <= 9999;
+    /* The outputs' last day is days - 1. */
+    return days < 1 || cor__date_add(c, days - 1).y <= 9999;
 }
 
 int cor_scenario_segment(const struct cor_scenario *s, const char *id)

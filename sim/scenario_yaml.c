@@ -180,8 +180,8 @@ static void err(struct loader *L, const struct cor_ynode *at, const char *fmt, .
 }
 
 /* User text made safe to print: at most 80 bytes (cut on a character
- * boundary, then "..."), control characters as \xNN, in double quotes if
- * `quote`. */
+ * boundary, then "..."), control characters as \xNN (C1 ones as \uNNNN),
+ * in double quotes if `quote`. */
 static const char *show_text(const char *t, bool quote, char *buf)
 {
     size_t o = 0;
@@ -190,10 +190,14 @@ static const char *show_text(const char *t, bool quote, char *buf)
     if (quote)
         buf[o++] = '"';
     for (; p[i] && o < 80; i++) {
-        if (p[i] < 0x20 || p[i] == 0x7f)
+        if (p[i] < 0x20 || p[i] == 0x7f) {
             o += (size_t)snprintf(buf + o, 5, "\\x%02X", p[i]);
-        else
+        } else if (cor_utf8_is_control((const char *)p + i)) {
+            o += (size_t)snprintf(buf + o, 7, "\\u%04X", p[i + 1]); /* C1: U+0080..U+009F */
+            i++;
+        } else {
             buf[o++] = (char)p[i];
+        }
     }
     if (p[i]) {
         while (o > 1 && ((unsigned char)buf[o - 1] & 0xC0) == 0x80)
@@ -521,8 +525,8 @@ static const char *str_of(struct loader *L, const struct cor_ynode *n, const cha
         err(L, n, "'%s' must be a string (got %s)", key, SHOW(n));
         return NULL;
     }
-    for (const unsigned char *p = (const unsigned char *)n->text; *p; p++) {
-        if ((*p < 0x20 || *p == 0x7f) && !(multiline && (*p == '\n' || *p == '\t'))) {
+    for (const char *p = n->text; *p; p++) {
+        if (cor_utf8_is_control(p) && !(multiline && (*p == '\n' || *p == '\t'))) {
             err(L, n, "'%s' must not hold control characters (got %s)", key, SHOW(n));
             return NULL;
         }
@@ -815,8 +819,9 @@ static void load_header(struct loader *L, const struct cor_ynode *root)
                 err(L, v, "'seed' must be >= 0 (got %s)", SHOW(v));
             else if (d > 18446744073709551616.0) /* 2^64.0 may be 2^64 - 1 rounded */
                 err(L, v, "'seed' must be < 2^64 (got %s)", SHOW(v));
-            else if (d > 9007199254740992.0)
-                err(L, v, "'seed' above 2^53 must be written in digits only (got %s)",
+            else if (d >= 9007199254740992.0) /* 2^53 + 1 rounds to it */
+                err(L, v,
+                    "'seed' of 2^53 or more must be written in digits only (got %s)",
                     SHOW(v));
             else
                 s->seed = (uint64_t)d;
@@ -1786,8 +1791,7 @@ bool cor__override_apply(struct cor_ynode *root, const char *ov, unsigned ordina
         return false;
     }
     for (size_t i = 0; ov[i]; i++) {
-        unsigned char c = (unsigned char)ov[i];
-        if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        if (cor_utf8_is_control(ov + i) && ov[i] != '\t') {
             set_err(diag, ordinal, i + 1, "the override holds a control character (got %s)",
                     SHOWS(ov));
             return false;

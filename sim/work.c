@@ -28,13 +28,14 @@ static double mean_closure_rate(const struct cor_scenario *sc, int days)
     return t_end > 0.0 ? area / t_end : 1.0;
 }
 
-/* The smallest product of the seasons' speed factors: the slowest roads. */
-static double slowest_speed(const struct cor_scenario *sc)
+/* The smallest product of the seasons' speed factors before t_end hours:
+ * the slowest roads of the run. */
+static double slowest_speed(const struct cor_scenario *sc, double t_end)
 {
     struct cor_steps st;
     cor_steps_speed(&st, sc);
     double v = 1.0;
-    for (int i = 0; i < st.n; i++)
+    for (int i = 0; i < st.n && st.t[i] < t_end; i++)
         if (st.value[i] < v)
             v = st.value[i];
     cor_steps_fini(&st);
@@ -46,7 +47,7 @@ struct cor_work cor_work_estimate(const struct cor_scenario *sc, int days, long 
     double t_end = 24.0 * (double)days;
     double ev = (double)days; /* end-of-day consumption */
     double on_road = 0.0;
-    double slowest = slowest_speed(sc);
+    double slowest = slowest_speed(sc, t_end);
 
     for (int f = 0; f < sc->nflows; f++) {
         const struct cor_flow *fl = &sc->flows[f];
@@ -82,10 +83,13 @@ struct cor_work cor_work_estimate(const struct cor_scenario *sc, int days, long 
                 hours = h;
         }
         /* Little's law: departures per hour times hours on the road, at
-         * the slowest season's speed; no more than all the departures. */
+         * the slowest season's speed; no more than all the departures, nor
+         * than a fleet's trucks (each convoy takes one at least). */
         double driving = slowest > 0.0 ? hours / slowest : INFINITY;
         double flowing = mean > 0.0 ? driving / mean + 1.0 : INFINITY;
-        on_road += flowing < departures ? flowing : departures;
+        double most = fl->fleet > 0 && (double)fl->fleet < departures ? (double)fl->fleet
+                                                                       : departures;
+        on_road += flowing < most ? flowing : most;
         double per = 1.0 + trip + (fl->escort >= 0 ? 1.0 : 0.0) +
                      (fl->fleet > 0 ? 1.0 : 0.0) + (fl->reroute_on_closure ? 1.0 : 0.0);
         ev += departures * per;

@@ -66,6 +66,15 @@ bool cor_yaml_plain_is_null(const char *text);
  * length if it is all well formed. libyaml checks the file; overrides come
  * from the command line and are checked with this. */
 size_t cor_utf8_invalid_at(const char *text);
+/* Whether `text`, well-formed UTF-8, starts with a control character: C0
+ * (below U+0020), DEL or C1 (U+0080 to U+009F, which a terminal may also
+ * obey: U+009B opens an escape sequence). */
+static inline bool cor_utf8_is_control(const char *text)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    return (p[0] < 0x20 && p[0] != 0) || p[0] == 0x7f ||
+           (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F);
+}
 /* The value under `key` in a map, or NULL (also when n is not a map). */
 struct cor_ynode *cor_ynode_get(const struct cor_ynode *map, const char *key);
 /* Index of `key` in a map, or -1. */

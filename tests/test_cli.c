@@ -344,7 +344,7 @@ static void test_cli_start_date(void **state)
     assert_non_null(strstr(o.err, "start_date"));
     tu_outcome_free(&o);
     /* As YAML these would unset the date; the option wants one. */
-    const char *nulls[] = {"", "~", "null", "NULL"};
+    const char *nulls[] = {"", "~", "null", "NULL", " ", "\t", " null "};
     for (size_t i = 0; i < sizeof nulls / sizeof *nulls; i++) {
         o = run("run", "--reps", "2", "--quiet", "--start-date", nulls[i], NULL);
         assert_int_equal(o.status, 2);

@@ -145,10 +145,13 @@ static void test_signals_unwritable_out_refused_first(void **state)
     assert_int_equal(fclose(f), 0);
     char under_file[400];
     snprintf(under_file, sizeof under_file, "%s/sub", file);
+    const char *dangling = tu_in(tmpdir, "dangling");
+    assert_int_equal(symlink("/nonexistent-corridor/x", dangling), 0);
     const struct {
         const char *dir;
         const char *needle;
     } cases[] = {
+        {dangling, "a symbolic link to a place that does not exist"},
         {"/dev/full/x", "--out /dev/full/x: Not a directory"},
         {under_file, "Not a directory"},
         {file, "it exists and is not a directory"},

@@ -182,6 +182,21 @@ static void test_work_check_refusals(void **state)
     /* A season at half speed doubles the hours on the road. */
     assert_true(cor_work_estimate(s, 1, 1).convoys_on_road == 2000001.0);
     cor_scenario_free(s);
+    /* A season after the horizon does not slow this run. */
+    snprintf(yaml, sizeof yaml, BASE_HEAD
+             "flows:\n  - { id: f, commodity: c, route: [a, b, c], trucks: 1,"
+             " payload: 1, every_hours: 0.000002 }\n"
+             "threats:\n  seasons: [ { from_day: 2, to_day: 3, speed_factor: 1e-5 } ]\n");
+    s = tu_load(yaml);
+    assert_true(cor_work_estimate(s, 1, 1).convoys_on_road == 1000001.0);
+    cor_scenario_free(s);
+    /* A fleet of 5 trucks cannot have more than 5 convoys out. */
+    snprintf(yaml, sizeof yaml, BASE_HEAD
+             "flows:\n  - { id: f, commodity: c, route: [a, b, c], trucks: 1,"
+             " payload: 1, every_hours: 0.000002, fleet: 5 }\n");
+    s = tu_load(yaml);
+    assert_true(cor_work_estimate(s, 1, 1).convoys_on_road == 5.0);
+    cor_scenario_free(s);
 }
 
 /* Dates are printed with four-digit years: a start date and horizon that
@@ -194,15 +209,16 @@ static void test_work_check_dates(void **state)
     s->start_year = 9999, s->start_month = 12, s->start_day = 1;
     struct cor_diag d;
     cor_diag_init(&d);
-    assert_int_equal(cor_work_check(s, 30, 1, &d), COR_OK); /* to 9999-12-31 */
-    assert_int_equal(cor_work_check(s, 31, 1, &d), COR_ELIMIT);
+    /* 31 days are days 0 to 30: 9999-12-01 to 9999-12-31. */
+    assert_int_equal(cor_work_check(s, 31, 1, &d), COR_OK);
+    assert_int_equal(cor_work_check(s, 32, 1, &d), COR_ELIMIT);
     assert_int_equal(cor_diag_count(&d), 1);
     assert_non_null(strstr(d.entries[0].message,
-                           "the dates run past 9999-12-31: start date 9999-12-01 + 31 days"));
+                           "the dates run past 9999-12-31: start date 9999-12-01 + 32 days"));
     cor_diag_fini(&d);
     s->has_start_date = false; /* no dates, no limit */
     cor_diag_init(&d);
-    assert_int_equal(cor_work_check(s, 31, 1, &d), COR_OK);
+    assert_int_equal(cor_work_check(s, 32, 1, &d), COR_OK);
     cor_diag_fini(&d);
     cor_scenario_free(s);
 }

@@ -225,8 +225,8 @@ int cor_scenario_commodity(const struct cor_scenario *s, const char *id);
 int cor_scenario_flow(const struct cor_scenario *s, const char *id);
 /* Index of the segment named `id`, or "a-b" / "b-a" by node ids, or -1. */
 int cor_scenario_segment(const struct cor_scenario *s, const char *id);
-/* Whether every date of a run of `days` days fits four-digit years (ends
- * by 9999-12-31); true without a start date. */
+/* Whether every date of a run of `days` days (days 0 to days - 1) fits
+ * four-digit years, ending by 9999-12-31; true without a start date. */
 bool cor_scenario_dates_fit(const struct cor_scenario *s, int days);
 
 #endif
