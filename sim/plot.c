@@ -132,8 +132,51 @@ enum { STYLE_SOLID = 1, STYLE_SHORT_DASH = 2, STYLE_LONG_DASH = 3 };
 static const char *const month_abbr[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-/* printf into a new string with every '#' doubled, ready for PLplot; the
- * caller frees it. */
+/* The next character of a text made by text_new: a doubled '#' (one '#'
+ * drawn) or one UTF-8 character. */
+static const char *text_next(const char *p)
+{
+    if (p[0] == '#' && p[1] == '#')
+        return p + 2;
+    for (p++; ((unsigned char)*p & 0xC0) == 0x80; p++)
+        ;
+    return p;
+}
+
+/* Characters drawn for a text made by text_new. */
+static size_t text_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s = text_next(s))
+        n++;
+    return n;
+}
+
+/* s cut to at most `max` drawn characters, the last an ellipsis when it was
+ * longer, never inside a character or a doubled '#'; frees s and returns a
+ * new string (or s itself). */
+static char *text_clip(char *s, size_t max)
+{
+    if (max < 2 || text_chars(s) <= max)
+        return s;
+    const char *p = s;
+    for (size_t n = 0; n + 1 < max; n++)
+        p = text_next(p);
+    size_t cut = (size_t)(p - s);
+    char *t = cor_malloc(cut + 4);
+    memcpy(t, s, cut);
+    memcpy(t + cut, "\xE2\x80\xA6", 4); /* U+2026 and the terminator */
+    free(s);
+    return t;
+}
+
+/* PLplot keeps a text in a buffer of about 1,024 characters and writes past
+ * it when a text is longer (a 1,000-character scenario name crashed the
+ * plots); no text drawn here needs more than this. */
+#define TEXT_MAX_CHARS 300
+
+/* printf into a new string with every '#' doubled, ready for PLplot, and at
+ * most TEXT_MAX_CHARS characters drawn; the caller frees it. */
 static char *text_new(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *text_new(const char *fmt, ...)
 {
@@ -158,16 +201,7 @@ static char *text_new(const char *fmt, ...)
     }
     *q = '\0';
     free(raw);
-    return s;
-}
-
-/* Characters (code points) in a UTF-8 string. */
-static size_t text_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
+    return text_clip(s, TEXT_MAX_CHARS);
 }
 
 /* ---- Names ----------------------------------------------------------- */
@@ -750,25 +784,6 @@ static void legend_add(struct legend *l, enum legend_kind kind, int col, double 
     l->e[l->n++] = (struct legend_entry){kind, col, width, style, text};
 }
 
-/* s cut to at most `max` characters, the last an ellipsis when it was
- * longer; frees s and returns a new string (or s itself). */
-static char *text_clip(char *s, size_t max)
-{
-    if (max < 2 || text_chars(s) <= max)
-        return s;
-    size_t n = 0, cut = 0;
-    for (const char *p = s; *p; p++)
-        if (((unsigned char)*p & 0xC0) != 0x80 && n++ == max - 1) {
-            cut = (size_t)(p - s); /* the first byte of character max */
-            break;
-        }
-    char *t = cor_malloc(cut + 4);
-    memcpy(t, s, cut);
-    memcpy(t + cut, "\xE2\x80\xA6", 4); /* U+2026 and the terminator */
-    free(s);
-    return t;
-}
-
 static void legend_draw(struct legend *l)
 {
     if (l->n == 0)
@@ -1196,17 +1211,26 @@ static enum cor_status publish(const char *dir, const char *name, struct plot_jo
     return st;
 }
 
+/* The longest file name the usual file systems take (NAME_MAX). */
+#define FILE_NAME_MAX 255
+
 /* The fan chart files, one per stock (free with free_names): normally
  * fan-CITY-COMMODITY.svg, but fan-CITY.COMMODITY.svg for stocks whose
  * normal name another stock's would repeat, as with city a-b and commodity
- * c against city a and commodity b-c. Ids are letters, digits, '-' and '_'
- * (the loader checks), so they make file names as they are, and a dot
- * never occurs in them: the dotted names cannot collide with anything. */
+ * c against city a and commodity b-c. Ids are letters, digits, '-', '_'
+ * and non-ASCII characters (the loader checks), so they make file names as
+ * they are, and a dot never occurs in them: the dotted names cannot collide
+ * with anything. Two ids of up to 128 bytes each can make a name too long
+ * for a file: that stock's chart is fan-N.svg instead, N its place among
+ * the stocks (from 1), which no other name can be (those hold a '-' or a
+ * '.' between two ids). */
 static char *fan_name(const struct cor_scenario *s, int k, char sep)
 {
     size_t size = strlen(city_id(s, k)) + strlen(commodity_id(s, k)) + 16;
     char *name = cor_malloc(size);
     snprintf(name, size, "fan-%s%c%s.svg", city_id(s, k), sep, commodity_id(s, k));
+    if (strlen(name) > FILE_NAME_MAX)
+        snprintf(name, size, "fan-%d.svg", k + 1);
     return name;
 }
 

@@ -596,8 +596,16 @@ static void fmt_pct(char *buf, size_t size, double p)
 }
 
 /* A quantile of whole days: whole unless it fell between two days. */
+/* A day as the table shows it, to one decimal: an interpolated quantile
+ * may land a rounding error off a whole day (89.99999999999999). */
+static double day_shown(double d)
+{
+    return round(d * 10.0) / 10.0;
+}
+
 static void fmt_day(char *buf, size_t size, double d)
 {
+    d = day_shown(d);
     if (!isfinite(d))
         snprintf(buf, size, DASH);
     else if (d == floor(d))
@@ -683,7 +691,7 @@ static void table_shortage(FILE *out, const struct cor_results *r)
             /* An interpolated median between two days is dated by the
              * earlier one. */
             if (any && isfinite(sr->first_p50) && sr->first_p50 >= 0)
-                day_date(buf, sizeof buf, s, (long)floor(sr->first_p50));
+                day_date(buf, sizeof buf, s, (long)floor(day_shown(sr->first_p50)));
             else
                 snprintf(buf, sizeof buf, DASH);
             grid_cell(&g, "%s", buf);
@@ -768,10 +776,14 @@ static void table_corridor(FILE *out, const struct cor_results *r)
     corridor_row(&g, "convoys rerouted", &c->convoys_rerouted);
     corridor_row(&g, "extra km driven by reroutes", &c->reroute_extra_km);
     for (int i = 0; i < s->ncommodities; i++) {
-        char label[128];
-        snprintf(label, sizeof label, "%s lost (%s)", s->commodities[i].id,
-                 s->commodities[i].unit);
+        /* Sized to fit: a long id or unit cut short could end inside a
+         * UTF-8 character. */
+        const struct cor_commodity *cm = &s->commodities[i];
+        size_t size = strlen(cm->id) + strlen(cm->unit) + sizeof " lost ()";
+        char *label = cor_malloc(size);
+        snprintf(label, size, "%s lost (%s)", cm->id, cm->unit);
         corridor_row(&g, label, &c->lost[i]);
+        free(label);
     }
     grid_print(&g, out, 2);
     grid_fini(&g);

@@ -375,6 +375,50 @@ static void test_plot_names_never_collide(void **state)
     free(dir);
 }
 
+/* Ids of 128 bytes each make a fan chart name too long for a file: that
+ * stock's chart is fan-N.svg (N from 1), the others keep theirs. */
+static void test_plot_long_ids_make_short_names(void **state)
+{
+    struct fixture *f = *state;
+    char city[129], commodity[129];
+    memset(city, 'c', 128), city[128] = '\0';
+    memset(commodity, 'k', 128), commodity[128] = '\0';
+    rename_id(&f->s->nodes[1].id, city);
+    rename_id(&f->s->commodities[0].id, commodity);
+    char *dir = write_plots(f->tmp, "out", f->r);
+    char *names = tu_list_dir(dir);
+    assert_string_equal(names, "fan-1.svg fan-segou-grain.svg fan-segou-kkkkkkkkkkkkkkkkkkkkkkk"
+                               "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"
+                               "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk.svg shortage.svg");
+    free(names);
+    free(dir);
+}
+
+/* Texts far longer than a plot shows: PLplot overflowed its buffer of about
+ * 1,024 characters and crashed on a 1,000-character name. Texts are cut to
+ * 300 drawn characters with an ellipsis, and never between the two '#' of
+ * an escaped '#' (a lone '#' starts a PLplot escape). */
+static void test_plot_long_texts_are_cut(void **state)
+{
+    struct fixture *f = *state;
+    char name[4001];
+    memset(name, 'N', 4000), name[4000] = '\0';
+    rename_id(&f->s->name, name);
+    char unit[1101];
+    memset(unit, '#', 1100), unit[1100] = '\0';
+    rename_id(&f->s->commodities[0].unit, unit);
+    char *dir = write_plots(f->tmp, "out", f->r);
+    char *path = tu_join(dir, "fan-kayes-fuel.svg");
+    char *doc = tu_slurp(path);
+    check_svg("fan-kayes-fuel.svg", doc);
+    /* The driver writes the ellipsis as a character reference. */
+    expect_text("fan-kayes-fuel.svg", doc, "NNNNNNNNNN&#x2026;"); /* the subtitle, cut */
+    expect_text("fan-kayes-fuel.svg", doc, "####&#x2026;");       /* the legend, cut */
+    free(doc);
+    free(path);
+    free(dir);
+}
+
 static void test_plot_is_byte_identical(void **state)
 {
     struct fixture *f = *state;
@@ -563,6 +607,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_plot_writes_every_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plot_is_byte_identical, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plot_names_never_collide, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plot_long_ids_make_short_names, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plot_long_texts_are_cut, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plot_threads_do_not_mix, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plot_ignores_lc_numeric, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plot_degenerate_results, setup, teardown),

@@ -681,6 +681,28 @@ static void test_report_table_fits_and_says_what(void **state)
     free(text);
 }
 
+/* A quantile a rounding error below a whole day shows as that day, and
+ * the median's date is that day's; a long multibyte unit is not cut
+ * inside a character (the label had a 128-byte buffer). */
+static void test_report_table_rounding_and_long_unit(void **state)
+{
+    struct fixture *f = *state;
+    f->r->stocks[1].first_p50 = 2.9999999999999996; /* what interpolation gives */
+    f->r->stocks[1].first_p90 = 2.9999999999999996;
+    char unit[60 * 3 + 1] = "";
+    for (int i = 0; i < 60; i++)
+        strcat(unit, "\xE4\xB8\xAD"); /* U+4E2D, three bytes */
+    free(f->s->commodities[0].unit);
+    f->s->commodities[0].unit = cor_strdup(unit);
+    char *text = render(f->r, DOC_TABLE);
+    assert_null(strstr(text, "3.0"));
+    assert_non_null(strstr(text, "2024-03-01")); /* day 3's date, not day 2's */
+    char want[256];
+    snprintf(want, sizeof want, "fuel lost (%s)", unit);
+    assert_non_null(strstr(text, want));
+    free(text);
+}
+
 static void test_report_table_without_start_date(void **state)
 {
     struct fixture *f = *state;
@@ -989,6 +1011,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_report_csv_quotes_fields, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_table_fits_and_says_what, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_table_without_start_date, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_table_rounding_and_long_unit, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_report_output_is_byte_identical, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_ignores_lc_numeric, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_write_error_is_reported, setup, teardown),
