@@ -29,6 +29,22 @@ static double estimate(const char *yaml, int days, long reps)
     return w.events_per_rep;
 }
 
+/* The convoys on the road, estimated over one day, with one flow on the
+ * two-hour route a-b-c leaving every `every` hours; `more` adds to the flow's
+ * mapping, `rest` to the file. */
+static double on_road(const char *every, const char *more, const char *rest)
+{
+    char yaml[2048];
+    snprintf(yaml, sizeof yaml,
+             BASE_HEAD "flows:\n  - { id: f, commodity: c, route: [a, b, c], trucks: 1,"
+                       " payload: 1, every_hours: %s%s }\n%s",
+             every, more, rest);
+    struct cor_scenario *s = tu_load(yaml);
+    double v = cor_work_estimate(s, 1, 1).convoys_on_road;
+    cor_scenario_free(s);
+    return v;
+}
+
 /* Departures (240 h / 6 h + 1 = 41), each 1 + 2 legs = 3 events, plus one
  * a day; an escort and a fleet add a return each, a dwell on the way one
  * more, a window cuts the departures. */
@@ -159,14 +175,14 @@ static void test_work_check_refusals(void **state)
     cor_scenario_free(s);
 
     /* The same departures on a two-hour route: two million and one convoys
-     * on the road at once (Little's law), one past the cap. At half the
-     * rate, a million and one: accepted. */
+     * on the road at once (Little's law), one past the cap; at half the
+     * rate, a million and one. */
     snprintf(yaml, sizeof yaml, BASE_HEAD
              "flows:\n  - { id: f, commodity: c, route: [a, b, c], trucks: 1,"
              " payload: 1, every_hours: 0.000001 }\n");
     s = tu_load(yaml);
     cor_diag_init(&d);
-    assert_true(cor_work_estimate(s, 1, 1).convoys_on_road == 2000001.0);
+    assert_true(on_road("0.000001", "", "") == 2000001.0);
     assert_int_equal(cor_work_check(s, 1, 1, &d), COR_ELIMIT);
     assert_int_equal(cor_diag_count(&d), 1);
     assert_non_null(strstr(d.entries[0].message,
@@ -174,29 +190,17 @@ static void test_work_check_refusals(void **state)
                            "(cap 2000000, for memory)"));
     cor_diag_fini(&d);
     cor_scenario_free(s);
-    snprintf(yaml, sizeof yaml, BASE_HEAD
-             "flows:\n  - { id: f, commodity: c, route: [a, b, c], trucks: 1,"
-             " payload: 1, every_hours: 0.000002 }\n"
-             "threats:\n  seasons: [ { from_day: 0, to_day: 1, speed_factor: 0.5 } ]\n");
-    s = tu_load(yaml);
-    /* A season at half speed doubles the hours on the road. */
-    assert_true(cor_work_estimate(s, 1, 1).convoys_on_road == 2000001.0);
-    cor_scenario_free(s);
-    /* A season after the horizon does not slow this run. */
-    snprintf(yaml, sizeof yaml, BASE_HEAD
-             "flows:\n  - { id: f, commodity: c, route: [a, b, c], trucks: 1,"
-             " payload: 1, every_hours: 0.000002 }\n"
-             "threats:\n  seasons: [ { from_day: 2, to_day: 3, speed_factor: 1e-5 } ]\n");
-    s = tu_load(yaml);
-    assert_true(cor_work_estimate(s, 1, 1).convoys_on_road == 1000001.0);
-    cor_scenario_free(s);
+    assert_true(on_road("0.000002", "", "") == 1000001.0);
+    /* A season at half speed doubles the hours on the road; one after the
+     * horizon does not slow this run. */
+    assert_true(on_road("0.000002", "",
+                        "threats:\n  seasons: [ { from_day: 0, to_day: 1, "
+                        "speed_factor: 0.5 } ]\n") == 2000001.0);
+    assert_true(on_road("0.000002", "",
+                        "threats:\n  seasons: [ { from_day: 2, to_day: 3, "
+                        "speed_factor: 1e-5 } ]\n") == 1000001.0);
     /* A fleet of 5 trucks cannot have more than 5 convoys out. */
-    snprintf(yaml, sizeof yaml, BASE_HEAD
-             "flows:\n  - { id: f, commodity: c, route: [a, b, c], trucks: 1,"
-             " payload: 1, every_hours: 0.000002, fleet: 5 }\n");
-    s = tu_load(yaml);
-    assert_true(cor_work_estimate(s, 1, 1).convoys_on_road == 5.0);
-    cor_scenario_free(s);
+    assert_true(on_road("0.000002", ", fleet: 5", "") == 5.0);
 }
 
 /* Dates are printed with four-digit years: a start date and horizon that
