@@ -19,7 +19,6 @@
 #include "corridor.h"
 #include "outfile.h"
 #include "work.h"
-#include "yaml_tree.h"
 
 extern const char *const cor_default_scenario;
 extern const size_t cor_default_scenario_len;
@@ -201,23 +200,6 @@ static void show_progress(long done, long total, void *ctx)
     fflush(stderr);
 }
 
-/* Whether an override's VALUE would be null once its blanks are trimmed,
- * as cor__override_apply trims them. */
-static bool is_null_value(const char *v)
-{
-    size_t n = strlen(v);
-    while (*v == ' ' || *v == '\t')
-        v++, n--;
-    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-        n--;
-    char buf[8];
-    if (n >= sizeof buf)
-        return false;
-    memcpy(buf, v, n);
-    buf[n] = '\0';
-    return cor_yaml_plain_is_null(buf);
-}
-
 static int parse_run(int argc, char **argv, struct run_args *a)
 {
     int err = 0;
@@ -251,12 +233,8 @@ static int parse_run(int argc, char **argv, struct run_args *a)
                 a->sets[a->nsets++] = v;
         } else if (take_opt(argc, argv, &i, "--start-date", &v, &err)) {
             /* An override like any other, so the loader checks the date and
-             * summary.json records it. As a YAML scalar an empty value, `~`
-             * or `null` would unset the key: refuse them here, since the
-             * option asks for a date. */
-            if (v && is_null_value(v)) {
-                err = usage_error("--start-date needs a date YYYY-MM-DD (got '%s')", v);
-            } else if (v) {
+             * summary.json records it (cmd_run refuses one that unset it). */
+            if (v) {
                 size_t len = strlen(v) + sizeof "scenario.start_date=";
                 free(a->start_date);
                 a->start_date = cor_malloc(len);
@@ -329,10 +307,16 @@ static int cmd_run(int argc, char **argv)
     if (a.days)
         opt.days = a.days;
     opt.threads = a.threads ? a.threads : cor_cpu_count();
+    /* As a plain YAML scalar, an empty --start-date, `~` or `null` (blanks
+     * around them trimmed) unsets the key, which the option never means. */
+    bool no_date = a.start_date && !sc->has_start_date;
+    if (no_date)
+        cor_diag_add(&diag, NULL, 0, 0, "--start-date needs a date YYYY-MM-DD (got '%s')",
+                     a.start_date + strlen("scenario.start_date="));
     /* Refuse absurd work up front (a bad scenario: exit 2), rather than let
      * the engine's per-replication cap find it after minutes or years; and
      * an --out that cannot be written, rather than find it after the run. */
-    if (cor_work_check(sc, opt.days, opt.replications, &diag) != COR_OK ||
+    if (no_date || cor_work_check(sc, opt.days, opt.replications, &diag) != COR_OK ||
         (a.out_dir && cor_outfile_check_dir(a.out_dir, &diag) != COR_OK)) {
         cor_diag_print(&diag, stderr);
         cor_scenario_free(sc);

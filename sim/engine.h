@@ -46,9 +46,9 @@ void cor__invariant_failed(const char *file, int line, const char *cond,
 
 /* Convoys on the road at once in one replication (each holds a pool slot
  * and an event): past this a replication is stopped with COR_ELIMIT, since
- * memory, not time, would run out first (some 250 MB per worker thread at
- * the cap). The work check refuses scenarios whose expected number is
- * already past it. */
+ * memory, not time, would run out first (at the cap, a 151 MB pool per
+ * worker thread, measured, and up to some 80 MB of queued events). The
+ * work check refuses scenarios whose expected number is already past it. */
 #define COR_MAX_CONVOYS_ON_ROAD 2000000
 
 /* A piecewise-constant function of time: value[i] holds on [t[i], t[i+1]). */
@@ -137,8 +137,8 @@ void cor_engine_set_stop(struct cor_engine *e, const atomic_int *stop);
  * out->trace_on selects the event trace). Returns COR_OK, COR_ELIMIT when
  * the replication exceeds COR_MAX_EVENTS_PER_REP or COR_MAX_CONVOYS_ON_ROAD
  * (out->convoy_cap_hit tells which; found within 65,536 events of passing
- * it), or COR_EINTERRUPTED when the stop flag was
- * raised (out is then incomplete). */
+ * it), or COR_EINTERRUPTED when the stop flag was raised (out is then
+ * incomplete). */
 enum cor_status cor_engine_run(struct cor_engine *e, uint64_t seed, long rep,
                                struct cor_rep_result *out);
 

@@ -595,9 +595,9 @@ static void fmt_pct(char *buf, size_t size, double p)
         snprintf(buf, size, DASH);
 }
 
-/* A quantile of whole days: whole unless it fell between two days. */
-/* A day as the table shows it, to one decimal: an interpolated quantile
- * may land a rounding error off a whole day (89.99999999999999). */
+/* A quantile of whole days as the table shows it, to one decimal: whole
+ * unless it fell between two days, and an interpolation that lands a
+ * rounding error off a whole day (89.99999999999999) shows that day. */
 static double day_shown(double d)
 {
     return round(d * 10.0) / 10.0;

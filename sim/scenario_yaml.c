@@ -190,14 +190,12 @@ static const char *show_text(const char *t, bool quote, char *buf)
     if (quote)
         buf[o++] = '"';
     for (; p[i] && o < 80; i++) {
-        if (p[i] < 0x20 || p[i] == 0x7f) {
-            o += (size_t)snprintf(buf + o, 5, "\\x%02X", p[i]);
-        } else if (cor_utf8_is_control((const char *)p + i)) {
-            o += (size_t)snprintf(buf + o, 7, "\\u%04X", p[i + 1]); /* C1: U+0080..U+009F */
-            i++;
-        } else {
+        if (!cor_utf8_is_control((const char *)p + i))
             buf[o++] = (char)p[i];
-        }
+        else if (p[i] < 0x80)
+            o += (size_t)snprintf(buf + o, 5, "\\x%02X", p[i]);
+        else /* C1, two bytes: U+0080 to U+009F */
+            o += (size_t)snprintf(buf + o, 7, "\\u%04X", p[++i]);
     }
     if (p[i]) {
         while (o > 1 && ((unsigned char)buf[o - 1] & 0xC0) == 0x80)

@@ -24,8 +24,9 @@
  *
  * Memory is estimated the same way: the convoys on the road at once, per
  * flow its departures per hour times the hours of its longest route at the
- * slowest season's speed (Little's law), at most its departures. A closure
- * can hold more than that; the engine counts them too. */
+ * slowest season's speed before the horizon (Little's law), at most its
+ * departures and, for a fleet flow, its trucks. A closure can hold more
+ * than that; the engine counts them too. */
 #ifndef COR_WORK_H
 #define COR_WORK_H
 

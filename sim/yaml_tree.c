@@ -148,17 +148,12 @@ size_t cor_utf8_invalid_at(const char *text)
     return i;
 }
 
-bool cor_yaml_plain_is_null(const char *text)
-{
-    return text[0] == '\0' || strcmp(text, "~") == 0 || strcmp(text, "null") == 0 ||
-           strcmp(text, "Null") == 0 || strcmp(text, "NULL") == 0;
-}
-
 bool cor_ynode_is_null(const struct cor_ynode *n)
 {
     if (!n || n->kind != COR_YNODE_SCALAR || !n->plain)
         return false;
-    return n->len == 0 || cor_yaml_plain_is_null(n->text);
+    return n->len == 0 || strcmp(n->text, "~") == 0 || strcmp(n->text, "null") == 0
+           || strcmp(n->text, "Null") == 0 || strcmp(n->text, "NULL") == 0;
 }
 
 long cor_ynode_find(const struct cor_ynode *map, const char *key)

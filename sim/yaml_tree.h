@@ -59,8 +59,6 @@ void cor_ynode_map_add(struct cor_ynode *map, struct cor_ynode *key,
                        struct cor_ynode *value);
 /* True for a plain scalar meaning null: empty, `~`, `null`, `Null`, `NULL`. */
 bool cor_ynode_is_null(const struct cor_ynode *n);
-/* The same test on the text of a plain scalar (a --set value, say). */
-bool cor_yaml_plain_is_null(const char *text);
 /* The offset of the first byte of `text` that does not start a well-formed
  * UTF-8 character (RFC 3629: no overlong forms, no surrogates), or its
  * length if it is all well formed. libyaml checks the file; overrides come

@@ -243,6 +243,27 @@ static void trace_done(struct cor_rep_result *out, struct cor_model *m)
     cor_model_free(m);
 }
 
+/* A model, an engine and a result for running replications by hand. */
+struct bench {
+    struct cor_model *m;
+    struct cor_engine *e;
+    struct cor_rep_result out;
+};
+
+static void bench_new(struct bench *b, const struct cor_scenario *s)
+{
+    b->m = cor_model_new(s, s->horizon_days);
+    cor_rep_result_init(&b->out, b->m);
+    b->e = cor_engine_new(b->m);
+}
+
+static void bench_free(struct bench *b)
+{
+    cor_engine_free(b->e);
+    cor_rep_result_fini(&b->out);
+    cor_model_free(b->m);
+}
+
 /* A raised stop flag ends even one long replication promptly: the engine
  * looks at it every 65,536 events, not only between replications. */
 static void test_engine_stop_flag_inside_a_replication(void **state)
@@ -258,27 +279,23 @@ static void test_engine_stop_flag_inside_a_replication(void **state)
         "  - { id: f, commodity: fuel, route: [a, b], trucks: 1, payload: 1,\n"
         "      every_hours: 0.01 }\n";
     struct cor_scenario *s = tu_load(y);
-    struct cor_model *m = cor_model_new(s, s->horizon_days);
-    struct cor_rep_result out;
-    cor_rep_result_init(&out, m);
-    struct cor_engine *e = cor_engine_new(m);
+    struct bench b;
+    bench_new(&b, s);
     atomic_int stop = 1;
-    cor_engine_set_stop(e, &stop);
+    cor_engine_set_stop(b.e, &stop);
     /* About 1.75 million events if it ran to the end. */
-    assert_int_equal(cor_engine_run(e, s->seed, 0, &out), COR_EINTERRUPTED);
-    assert_int_equal(out.events, 65536);
-    cor_engine_set_stop(e, NULL);
-    assert_int_equal(cor_engine_run(e, s->seed, 0, &out), COR_OK);
-    assert_true(out.events > 1700000);
-    cor_engine_free(e);
-    cor_rep_result_fini(&out);
-    cor_model_free(m);
+    assert_int_equal(cor_engine_run(b.e, s->seed, 0, &b.out), COR_EINTERRUPTED);
+    assert_int_equal(b.out.events, 65536);
+    cor_engine_set_stop(b.e, NULL);
+    assert_int_equal(cor_engine_run(b.e, s->seed, 0, &b.out), COR_OK);
+    assert_true(b.out.events > 1700000);
+    bench_free(&b);
     cor_scenario_free(s);
 }
 
 /* Convoys that pile up at a closure faster than any leave: the engine
- * stops the replication soon after the pool passes the cap on convoys on
- * the road (memory would run out first), and says which cap it was. The
+ * stops the replication soon after the convoys on the road pass their cap
+ * (memory would run out first), and says which cap it was. The
  * work check's estimate (a few thousand on the road, by Little's law)
  * cannot see a closure that holds every convoy. */
 static void test_engine_convoy_cap(void **state)
@@ -296,20 +313,16 @@ static void test_engine_convoy_cap(void **state)
         "threats:\n"
         "  closures: [ { segment: a-b, from_day: 0, to_day: 30 } ]\n";
     struct cor_scenario *s = tu_load(y);
-    struct cor_model *m = cor_model_new(s, s->horizon_days);
-    struct cor_rep_result out;
-    cor_rep_result_init(&out, m);
-    struct cor_engine *e = cor_engine_new(m);
+    struct bench b;
+    bench_new(&b, s);
     /* 2.4 million departures, every one held at the closure. */
-    assert_int_equal(cor_engine_run(e, s->seed, 0, &out), COR_ELIMIT);
-    assert_true(out.convoy_cap_hit);
-    assert_true(out.dispatched > COR_MAX_CONVOYS_ON_ROAD);
+    assert_int_equal(cor_engine_run(b.e, s->seed, 0, &b.out), COR_ELIMIT);
+    assert_true(b.out.convoy_cap_hit);
+    assert_true(b.out.dispatched > COR_MAX_CONVOYS_ON_ROAD);
     /* Stopped at the first poll (every 65,536 events) past the cap. */
-    assert_true(out.dispatched <= COR_MAX_CONVOYS_ON_ROAD + 65536);
-    assert_true(out.events < COR_MAX_EVENTS_PER_REP);
-    cor_engine_free(e);
-    cor_rep_result_fini(&out);
-    cor_model_free(m);
+    assert_true(b.out.dispatched <= COR_MAX_CONVOYS_ON_ROAD + 65536);
+    assert_true(b.out.events < COR_MAX_EVENTS_PER_REP);
+    bench_free(&b);
     cor_scenario_free(s);
 }
 

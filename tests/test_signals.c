@@ -5,8 +5,9 @@
  * SIGINT and SIGTERM in the middle of a long run must stop it promptly with
  * status 130 or 143, print nothing on stdout and leave the --out directory
  * as it was (absent, or holding only what it held before). An --out that
- * cannot take the files (under /dev/full, under a regular file, a
- * read-only directory) is refused before the run with exit 2; one that
+ * cannot take the files (under /dev/full, under a regular file or a missing
+ * directory, a regular file, a symbolic link to nothing, a read-only
+ * directory) is refused before the run with exit 2; one that
  * fails while the files are written (a file-size limit standing in for a
  * full disk) and a stdout that cannot be written must give a clear error
  * and exit 1, leaving no temporary or partial file behind.
