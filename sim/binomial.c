@@ -101,9 +101,9 @@ static uint64_t threshold(gsl_rng *o, double p, unsigned n, unsigned base, uint3
     return hi;
 }
 
-/* Fills row n, appending its thresholds to b->thr (capacity *cap). */
-static void tabulate(struct cor_binomial *b, gsl_rng *o, unsigned n, size_t *used,
-                     size_t *cap)
+/* Fills row n, appending its thresholds to *thr (*used of *cap). */
+static void tabulate(struct cor_binomial *b, gsl_rng *o, unsigned n, uint64_t **thr,
+                     size_t *used, size_t *cap)
 {
     struct cor_binomial_row *w = &b->row[n];
     int calls;
@@ -137,8 +137,8 @@ static void tabulate(struct cor_binomial *b, gsl_rng *o, unsigned n, size_t *use
             if (j == 1)
                 down = ask(o, b->p, n, k, &calls) < base;
         }
-        cor_grow((void **)&b->thr, cap, *used + 1, sizeof *b->thr);
-        b->thr[(*used)++] = k;
+        cor_grow((void **)thr, cap, *used + 1, sizeof **thr);
+        (*thr)[(*used)++] = k;
     }
     w->kind = COR_BINOMIAL_TABLE;
     w->base = base;
@@ -147,31 +147,31 @@ static void tabulate(struct cor_binomial *b, gsl_rng *o, unsigned n, size_t *use
     w->nthr = (uint32_t)(*used - off);
 }
 
-/* Spreads the rows' thresholds, appended back to back by tabulate(), to
- * `width` places each. */
-static void pad_rows(struct cor_binomial *b)
+/* Lays the rows' thresholds, appended back to back by tabulate(), out in
+ * b->last, `width` places a row, each place a threshold minus one. */
+static void pad_rows(struct cor_binomial *b, const uint64_t *thr)
 {
     uint32_t width = 0;
     for (unsigned n = 0; n <= b->nmax; n++)
         if (b->row[n].kind == COR_BINOMIAL_TABLE && b->row[n].nthr > width)
             width = b->row[n].nthr;
+    width = (width + 3) & ~(uint32_t)3;
     b->width = width;
     if (width == 0)
         return;
     size_t places = ((size_t)b->nmax + 1) * width;
-    uint64_t *thr = cor_malloc(places * sizeof *thr);
+    b->last = cor_malloc(places * sizeof *b->last);
     for (size_t i = 0; i < places; i++)
-        thr[i] = UINT64_MAX;
+        b->last[i] = UINT32_MAX;
     for (unsigned n = 0; n <= b->nmax; n++) {
         struct cor_binomial_row *w = &b->row[n];
         if (w->kind != COR_BINOMIAL_TABLE)
             continue;
-        if (w->nthr > 0)
-            memcpy(&thr[(size_t)n * width], &b->thr[w->off], w->nthr * sizeof *thr);
+        /* 1 <= threshold < 2^32: output 0 is the base, at distance 0. */
+        for (uint32_t j = 0; j < w->nthr; j++)
+            b->last[(size_t)n * width + j] = (uint32_t)(thr[w->off + j] - 1);
         w->off = n * width;
     }
-    free(b->thr);
-    b->thr = thr;
 }
 
 void cor_binomial_init_none(struct cor_binomial *b)
@@ -180,7 +180,7 @@ void cor_binomial_init_none(struct cor_binomial *b)
     b->nmax = 0;
     b->width = 0;
     b->row = NULL;
-    b->thr = NULL;
+    b->last = NULL;
 }
 
 void cor_binomial_init(struct cor_binomial *b, double p, unsigned nmax)
@@ -194,31 +194,34 @@ void cor_binomial_init(struct cor_binomial *b, double p, unsigned nmax)
     gsl_rng *o = gsl_rng_alloc(&oracle_type);
     if (!o)
         abort();
+    uint64_t *thr = NULL; /* owned here: the thresholds as found */
     size_t used = 0, cap = 0;
     for (unsigned n = 0; n <= b->nmax; n++)
-        tabulate(b, o, n, &used, &cap);
+        tabulate(b, o, n, &thr, &used, &cap);
     gsl_rng_free(o);
-    pad_rows(b);
+    pad_rows(b, thr);
+    free(thr);
 }
 
 void cor_binomial_fini(struct cor_binomial *b)
 {
     free(b->row);
-    free(b->thr);
+    free(b->last);
     cor_binomial_init_none(b);
 }
 
 /* The distance for output k: how many of the row's thresholds are at or
- * below it. A plain count over the table's width, with no early exit: no
- * branch that depends on the draw, and the compiler vectorises it. (A
- * table may have no thresholds, p = 0 say, and then no array: index,
- * never offset, b->thr.) */
+ * below it, that is how many of its places lie below k. A plain count over
+ * the table's width, with no early exit: no branch that depends on the
+ * draw, and the compiler vectorises it. (A table may have no thresholds,
+ * p = 0 say, and then no array: index, never offset, b->last.) */
 static uint32_t count_below(const struct cor_binomial *b, const struct cor_binomial_row *w,
-                            uint64_t k)
+                            uint32_t k)
 {
+    const uint32_t *last = b->last + w->off;
     uint32_t d = 0;
-    for (uint32_t j = 0; j < b->width; j++)
-        d += b->thr[w->off + j] <= k;
+    for (size_t j = 0; j < b->width; j++)
+        d += last[j] < k;
     return d;
 }
 

@@ -40,7 +40,7 @@
 
 /* Count n's draw, for n <= nmax. */
 struct cor_binomial_row {
-    uint32_t off;   /* its first threshold in thr, n * width once built */
+    uint32_t off;   /* its first threshold: in the list as found, then n * width */
     uint32_t nthr;  /* its thresholds */
     unsigned base;  /* the result for output 0 */
     uint8_t kind;   /* COR_BINOMIAL_GSL, _CONST or _TABLE */
@@ -53,17 +53,21 @@ enum {
     COR_BINOMIAL_TABLE  /* base + or - the thresholds at or below the output */
 };
 
-/* Every tabulated row's thresholds take `width` places in thr, the most
- * any row has, the rest filled with UINT64_MAX (above every output): a
- * draw then counts the same number of places whatever its count, and the
- * count's loop ends where the last draw's did. Ending it at the row's own
- * length, which changes from one ambush to the next, mispredicted. */
+/* A draw counts the thresholds at or below its output k as the places
+ * below k in `last`, each a threshold minus one (a threshold is never 0:
+ * output 0 gives the base), so that they fit 32 bits and a baseline
+ * x86-64 core compares four at a time. Every tabulated row takes `width`
+ * places, the most any row has rounded up to a multiple of four, the rest
+ * filled with UINT32_MAX (below no output): a draw then counts the same
+ * number of places whatever its count, and the count's loop ends where the
+ * last draw's did. Ending it at the row's own length, which changes from
+ * one ambush to the next, mispredicted. */
 struct cor_binomial {
     double p;                     /* the probability tabulated; NaN: none */
     unsigned nmax;                /* rows for counts 0 .. nmax */
-    uint32_t width;               /* places per row in thr */
+    uint32_t width;               /* places per row in last */
     struct cor_binomial_row *row;
-    uint64_t *thr;                /* the rows' thresholds, width apart */
+    uint32_t *last;               /* the rows' thresholds minus one, width apart */
 };
 
 /* Tabulates the draws for probability p (in [0, 1]) and counts 0 ..
