@@ -24,9 +24,13 @@
  *   into the order word's low bits, see event.h; in a leaf the argument's
  *   place holds the leaf's number, and the argument is kept beside);
  * - events take the lowest free leaves and only the smallest power-of-two
- *   prefix of leaves holding events is played: its subtree's top is the
- *   earliest event. A walk is log2 of that prefix (five or six levels on
- *   bench-rn1), however large the tree grew in a burst of events;
+ *   prefix of leaves holding events, but at least 64 leaves, is played:
+ *   its subtree's top is the earliest event. A walk is log2 of that
+ *   prefix, however large the tree grew in a burst of events. The floor
+ *   of 64 makes it six levels on bench-rn1 nearly always (its thirty-odd
+ *   pending events filled 32 or 64 leaves by turns), so the walk's loop
+ *   ends where it ended last time and the played part stops changing
+ *   size: one more level at times, against two mispredicted branches;
  * - pop hands out the root but leaves the event in its leaf ("held"): most
  *   handlers schedule exactly one event, which then simply replaces it and
  *   replays the path once. A new event in an empty leaf replays its whole
@@ -182,7 +186,7 @@ static void grow(struct cor_eventq *q)
     if (q->held)
         q->held += width - old;
     if (!old)
-        q->active = 1;
+        q->active = MIN_WIDTH;
     q->root = width / q->active;
 }
 
@@ -206,8 +210,8 @@ void cor_eventq_clear(struct cor_eventq *q)
     for (size_t i = 0; i < 2 * q->width; i++)
         q->tree[i] = NONE;
     mark_free_from(q, 0);
-    q->active = 1;
-    q->root = q->width;
+    q->active = MIN_WIDTH;
+    q->root = q->width / MIN_WIDTH;
     q->held = 0;
     q->pending = 0;
     q->seq = 0;
@@ -240,14 +244,10 @@ static size_t take_leaf(struct cor_eventq *q)
     return l;
 }
 
-/* Whether leaves [from, to) are all empty. */
+/* Whether leaves [from, to) are all empty; both are multiples of 64 (the
+ * active part is never narrower than MIN_WIDTH). */
 static bool all_free(const struct cor_eventq *q, size_t from, size_t to)
 {
-    if (to <= 64) {
-        uint64_t mask = (to == 64 ? UINT64_MAX : ((uint64_t)1 << to) - 1) &
-                        ~(((uint64_t)1 << from) - 1);
-        return (q->free_bits[0] & mask) == mask;
-    }
     for (size_t w = from / 64; w < to / 64; w++)
         if (q->free_bits[w] != UINT64_MAX)
             return false;
@@ -255,7 +255,7 @@ static bool all_free(const struct cor_eventq *q, size_t from, size_t to)
 }
 
 /* The event pop handed out last leaves its leaf; the active part shrinks
- * while its upper half is empty. */
+ * while its upper half is empty, down to MIN_WIDTH leaves. */
 static void retire_held(struct cor_eventq *q)
 {
     size_t i = q->held, l = i - q->width;
@@ -264,7 +264,7 @@ static void retire_held(struct cor_eventq *q)
     replay(q->tree, i, q->root);
     q->free_bits[l / 64] |= (uint64_t)1 << (l % 64);
     q->free_words[l / 64 / 64] |= (uint64_t)1 << (l / 64 % 64);
-    while (q->active > 1 && l >= q->active / 2 && all_free(q, q->active / 2, q->active)) {
+    while (q->active > MIN_WIDTH && l >= q->active / 2 && all_free(q, q->active / 2, q->active)) {
         q->active /= 2;
         q->root *= 2;
     }

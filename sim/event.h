@@ -59,10 +59,10 @@ struct cor_eventq {
     /* A tournament tree: each internal node tree[i] holds the earlier of
      * tree[2i] and tree[2i + 1], and the leaves tree[width + l] hold the
      * events (all ones where none). Events are put in the lowest free
-     * leaves, and only the first `active` leaves (a power of two) can hold
-     * any: their subtree's top, tree[root] with root = width / active, is
-     * the earliest event. A leaf's key carries the leaf number where the
-     * argument would be; the argument is arg[l]. */
+     * leaves, and only the first `active` leaves (a power of two, from 64
+     * to width) can hold any: their subtree's top, tree[root] with root =
+     * width / active, is the earliest event. A leaf's key carries the leaf
+     * number where the argument would be; the argument is arg[l]. */
     struct cor_event_key *tree;
     uint32_t *arg;
     uint64_t *free_bits; /* bit l: leaf l is empty */

@@ -72,6 +72,9 @@ static void run_rounds(struct cor_eventq *q, gsl_rng *r, struct item *items, boo
             popped++;
         }
         assert_int_equal(pushed - popped, cor_eventq_count(q));
+        /* The played part: a power of two from 64 leaves to all of them. */
+        assert_true(q->active >= 64 && q->active <= q->width);
+        assert_true((q->active & (q->active - 1)) == 0 && q->root == q->width / q->active);
     }
     cor_eventq_clear(q);
     assert_int_equal(cor_eventq_count(q), 0);
