@@ -24,13 +24,16 @@
  *   into the order word's low bits, see event.h; in a leaf the argument's
  *   place holds the leaf's number, and the argument is kept beside);
  * - events take the lowest free leaves and only the smallest power-of-two
- *   prefix of leaves holding events, but at least 64 leaves, is played:
- *   its subtree's top is the earliest event. A walk is log2 of that
- *   prefix, however large the tree grew in a burst of events. The floor
- *   of 64 makes it six levels on bench-rn1 nearly always (its thirty-odd
- *   pending events filled 32 or 64 leaves by turns), so the walk's loop
- *   ends where it ended last time and the played part stops changing
- *   size: one more level at times, against two mispredicted branches;
+ *   prefix of leaves holding events is played: its subtree's top is the
+ *   earliest event. A walk is log2 of that prefix, however large the tree
+ *   grew in a burst of events;
+ * - the played part, once widened to w leaves, never shrinks below w (nor
+ *   below 64 once it has reached 64), replication after replication. On
+ *   bench-rn1 the thirty-odd pending events filled 32 or 64 leaves by
+ *   turns, and each change moved the exit of every walk's loop and the
+ *   outcome of the test that shrinks the played part: both mispredicted.
+ *   Held at 64, the walks are six levels nearly always. A small model
+ *   keeps its short walks (an M/M/1 queue's two events, one level);
  * - pop hands out the root but leaves the event in its leaf ("held"): most
  *   handlers schedule exactly one event, which then simply replaces it and
  *   replays the path once. A new event in an empty leaf replays its whole
@@ -63,6 +66,7 @@ _Static_assert(3 + COR_EVENT_SEQ_BITS + COR_EVENT_KIND_BITS + COR_EVENT_ARG_BITS
                "the order word is class, sequence, kind and argument");
 
 #define MIN_WIDTH 64 /* one word of free_bits */
+#define MAX_FLOOR 64 /* the played part's floor rises no higher */
 
 /* Words of the free-leaf bitmap, and words of its summary. */
 static inline size_t bit_words(size_t width)
@@ -186,7 +190,7 @@ static void grow(struct cor_eventq *q)
     if (q->held)
         q->held += width - old;
     if (!old)
-        q->active = MIN_WIDTH;
+        q->active = q->floor = 1;
     q->root = width / q->active;
 }
 
@@ -210,8 +214,8 @@ void cor_eventq_clear(struct cor_eventq *q)
     for (size_t i = 0; i < 2 * q->width; i++)
         q->tree[i] = NONE;
     mark_free_from(q, 0);
-    q->active = MIN_WIDTH;
-    q->root = q->width / MIN_WIDTH;
+    q->active = q->floor;
+    q->root = q->width / q->floor;
     q->held = 0;
     q->pending = 0;
     q->seq = 0;
@@ -240,14 +244,20 @@ static size_t take_leaf(struct cor_eventq *q)
         q->active *= 2;
         q->root /= 2;
         play(q->tree, q->root);
+        if (q->active <= MAX_FLOOR)
+            q->floor = q->active;
     }
     return l;
 }
 
-/* Whether leaves [from, to) are all empty; both are multiples of 64 (the
- * active part is never narrower than MIN_WIDTH). */
+/* Whether leaves [from, to) are all empty. */
 static bool all_free(const struct cor_eventq *q, size_t from, size_t to)
 {
+    if (to <= 64) {
+        uint64_t mask = (to == 64 ? UINT64_MAX : ((uint64_t)1 << to) - 1) &
+                        ~(((uint64_t)1 << from) - 1);
+        return (q->free_bits[0] & mask) == mask;
+    }
     for (size_t w = from / 64; w < to / 64; w++)
         if (q->free_bits[w] != UINT64_MAX)
             return false;
@@ -255,7 +265,7 @@ static bool all_free(const struct cor_eventq *q, size_t from, size_t to)
 }
 
 /* The event pop handed out last leaves its leaf; the active part shrinks
- * while its upper half is empty, down to MIN_WIDTH leaves. */
+ * while its upper half is empty, down to its floor. */
 static void retire_held(struct cor_eventq *q)
 {
     size_t i = q->held, l = i - q->width;
@@ -264,7 +274,7 @@ static void retire_held(struct cor_eventq *q)
     replay(q->tree, i, q->root);
     q->free_bits[l / 64] |= (uint64_t)1 << (l % 64);
     q->free_words[l / 64 / 64] |= (uint64_t)1 << (l / 64 % 64);
-    while (q->active > MIN_WIDTH && l >= q->active / 2 && all_free(q, q->active / 2, q->active)) {
+    while (q->active > q->floor && l >= q->active / 2 && all_free(q, q->active / 2, q->active)) {
         q->active /= 2;
         q->root *= 2;
     }

@@ -59,9 +59,9 @@ struct cor_eventq {
     /* A tournament tree: each internal node tree[i] holds the earlier of
      * tree[2i] and tree[2i + 1], and the leaves tree[width + l] hold the
      * events (all ones where none). Events are put in the lowest free
-     * leaves, and only the first `active` leaves (a power of two, from 64
-     * to width) can hold any: their subtree's top, tree[root] with root =
-     * width / active, is the earliest event. A leaf's key carries the leaf
+     * leaves, and only the first `active` leaves (a power of two, from
+     * floor to width) can hold any: their subtree's top, tree[root] with
+     * root = width / active, is the earliest event. A leaf's key carries the leaf
      * number where the argument would be; the argument is arg[l]. */
     struct cor_event_key *tree;
     uint32_t *arg;
@@ -69,6 +69,9 @@ struct cor_eventq {
     uint64_t *free_words; /* bit w: free_bits[w] is not 0 */
     size_t width;        /* leaves, a power of two, at least 64 */
     size_t active, root;
+    size_t floor;        /* active never shrinks below it: the widest the
+                            played part has been, but at most 64; kept by
+                            cor_eventq_clear */
     size_t held;         /* tree index of the event pop handed out but left
                             in place until the next push or pop, or 0 */
     size_t pending;      /* events queued, not yet popped */

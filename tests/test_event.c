@@ -45,6 +45,7 @@ static void run_rounds(struct cor_eventq *q, gsl_rng *r, struct item *items, boo
 {
     double now = 0;
     unsigned pushed = 0, popped = 0;
+    size_t widest = q->active; /* after a clear, the floor */
     for (int round = 0; round < ROUNDS; round++) {
         double p_push = swing ? (round / 400 % 2 ? 0.3 : 0.7) : 0.6;
         if (gsl_rng_uniform(r) < p_push || cor_eventq_count(q) == 0) {
@@ -72,9 +73,13 @@ static void run_rounds(struct cor_eventq *q, gsl_rng *r, struct item *items, boo
             popped++;
         }
         assert_int_equal(pushed - popped, cor_eventq_count(q));
-        /* The played part: a power of two from 64 leaves to all of them. */
-        assert_true(q->active >= 64 && q->active <= q->width);
+        /* The played part: a power of two from its floor to all the
+         * leaves; the floor, the widest it has been, up to 64 leaves. */
+        if (q->active > widest)
+            widest = q->active;
+        assert_true(q->floor <= q->active && q->active <= q->width);
         assert_true((q->active & (q->active - 1)) == 0 && q->root == q->width / q->active);
+        assert_int_equal(q->floor, widest < 64 ? widest : 64);
     }
     cor_eventq_clear(q);
     assert_int_equal(cor_eventq_count(q), 0);
@@ -172,6 +177,43 @@ static void test_event_large_queue(void **state)
     cor_eventq_fini(&q);
 }
 
+/* The played part keeps the widest it has been, up to 64 leaves, across
+ * pops and clears: a queue of two events (an M/M/1 model) keeps one-level
+ * walks; one that reached 64 leaves never drops below 64, even empty. */
+static void test_event_played_floor(void **state)
+{
+    (void)state;
+    struct cor_eventq q;
+    cor_eventq_init(&q);
+    struct cor_event e;
+    double t = 0;
+    cor_eventq_push(&q, t + 1, COR_CLASS_ARRIVAL, 0, 0);
+    for (int i = 0; i < 1000; i++) {
+        cor_eventq_push(&q, t + 2, COR_CLASS_DEPARTURE, 1, 1);
+        assert_true(cor_eventq_pop(&q, &e));
+        t = e.t;
+        cor_eventq_push(&q, t + 1, COR_CLASS_ARRIVAL, 0, 0);
+        assert_true(cor_eventq_pop(&q, &e));
+        t = e.t;
+        assert_true(q.active <= 2);
+    }
+    assert_int_equal(q.floor, 2);
+    cor_eventq_clear(&q);
+    assert_int_equal(q.active, 2);
+
+    for (unsigned i = 0; i < 100; i++)
+        cor_eventq_push(&q, (double)i, COR_CLASS_ARRIVAL, 0, i);
+    assert_int_equal(q.active, 128);
+    assert_int_equal(q.floor, 64);
+    while (cor_eventq_pop(&q, &e))
+        ;
+    assert_int_equal(q.active, 64);
+    cor_eventq_clear(&q);
+    assert_int_equal(q.active, 64);
+    assert_int_equal(q.root, q.width / 64);
+    cor_eventq_fini(&q);
+}
+
 /* -0.0 and +0.0 are the same instant: their tie falls to class and order. */
 static void test_event_negative_zero(void **state)
 {
@@ -218,6 +260,7 @@ int main(void)
         cmocka_unit_test(test_event_random_against_list),
         cmocka_unit_test(test_event_random_swinging_size),
         cmocka_unit_test(test_event_large_queue),
+        cmocka_unit_test(test_event_played_floor),
         cmocka_unit_test(test_event_sequence_renumbered),
         cmocka_unit_test(test_event_negative_zero),
         cmocka_unit_test(test_event_kind_and_arg_ranges),
