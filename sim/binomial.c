@@ -214,14 +214,15 @@ void cor_binomial_fini(struct cor_binomial *b)
  * below it, that is how many of its places lie below k. A plain count over
  * the table's width, with no early exit: no branch that depends on the
  * draw, and the compiler vectorises it. (A table may have no thresholds,
- * p = 0 say, and then no array: index, never offset, b->last.) */
+ * p = 0 say, and then no array: index, never offset, b->last. The index
+ * is a size_t sum: a 32-bit one could wrap, and GCC would then load the
+ * places one by one instead of four at a time.) */
 static uint32_t count_below(const struct cor_binomial *b, const struct cor_binomial_row *w,
                             uint32_t k)
 {
-    const uint32_t *last = b->last + w->off;
     uint32_t d = 0;
     for (size_t j = 0; j < b->width; j++)
-        d += last[j] < k;
+        d += b->last[w->off + j] < k;
     return d;
 }
 

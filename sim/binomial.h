@@ -54,14 +54,16 @@ enum {
 };
 
 /* A draw counts the thresholds at or below its output k as the places
- * below k in `last`, each a threshold minus one (a threshold is never 0:
- * output 0 gives the base), so that they fit 32 bits and a baseline
- * x86-64 core compares four at a time. Every tabulated row takes `width`
- * places, the most any row has rounded up to a multiple of four, the rest
- * filled with UINT32_MAX (below no output): a draw then counts the same
- * number of places whatever its count, and the count's loop ends where the
- * last draw's did. Ending it at the row's own length, which changes from
- * one ambush to the next, mispredicted. */
+ * below k in `last`, each a threshold minus one (thresholds lie in
+ * [1, 2^32): output 0 gives the base). Counting strictly below lets
+ * UINT32_MAX pad a row, since it is below no output; counting "at or
+ * below" would need a pad above every output, which 32 bits do not hold.
+ * So the places are 32-bit and a baseline x86-64 core compares four at a
+ * time. Every tabulated row takes `width` places, the most any row has
+ * rounded up to a multiple of four: a draw then counts the same number of
+ * places whatever its count, and the count's loop ends where the last
+ * draw's did. Ending it at the row's own length, which changes from one
+ * ambush to the next, mispredicted. */
 struct cor_binomial {
     double p;                     /* the probability tabulated; NaN: none */
     unsigned nmax;                /* rows for counts 0 .. nmax */

@@ -27,13 +27,13 @@
  *   prefix of leaves holding events is played: its subtree's top is the
  *   earliest event. A walk is log2 of that prefix, however large the tree
  *   grew in a burst of events;
- * - the played part, once widened to w leaves, never shrinks below w (nor
- *   below 64 once it has reached 64), replication after replication. On
- *   bench-rn1 the thirty-odd pending events filled 32 or 64 leaves by
- *   turns, and each change moved the exit of every walk's loop and the
- *   outcome of the test that shrinks the played part: both mispredicted.
- *   Held at 64, the walks are six levels nearly always. A small model
- *   keeps its short walks (an M/M/1 queue's two events, one level);
+ * - the played part, once widened to w leaves, never shrinks below the
+ *   smaller of w and 64, replication after replication. On bench-rn1 the
+ *   thirty-odd pending events filled 32 or 64 leaves by turns, and each
+ *   change moved the exit of every walk's loop and the outcome of the
+ *   test that shrinks the played part: both mispredicted. Held at 64, the
+ *   walks are six levels nearly always. A small model keeps its short
+ *   walks (an M/M/1 queue's two events, one level);
  * - pop hands out the root but leaves the event in its leaf ("held"): most
  *   handlers schedule exactly one event, which then simply replaces it and
  *   replays the path once. A new event in an empty leaf replays its whole

@@ -41,11 +41,13 @@ struct item {
     bool queued;
 };
 
-static void run_rounds(struct cor_eventq *q, gsl_rng *r, struct item *items, bool swing)
+/* *widest: the widest the played part has been, carried from run to run
+ * (a clear must keep the floor it implies). */
+static void run_rounds(struct cor_eventq *q, gsl_rng *r, struct item *items, bool swing,
+                       size_t *widest)
 {
     double now = 0;
     unsigned pushed = 0, popped = 0;
-    size_t widest = q->active; /* after a clear, the floor */
     for (int round = 0; round < ROUNDS; round++) {
         double p_push = swing ? (round / 400 % 2 ? 0.3 : 0.7) : 0.6;
         if (gsl_rng_uniform(r) < p_push || cor_eventq_count(q) == 0) {
@@ -75,14 +77,17 @@ static void run_rounds(struct cor_eventq *q, gsl_rng *r, struct item *items, boo
         assert_int_equal(pushed - popped, cor_eventq_count(q));
         /* The played part: a power of two from its floor to all the
          * leaves; the floor, the widest it has been, up to 64 leaves. */
-        if (q->active > widest)
-            widest = q->active;
+        if (q->active > *widest)
+            *widest = q->active;
         assert_true(q->floor <= q->active && q->active <= q->width);
         assert_true((q->active & (q->active - 1)) == 0 && q->root == q->width / q->active);
-        assert_int_equal(q->floor, widest < 64 ? widest : 64);
+        assert_int_equal(q->floor, *widest < 64 ? *widest : 64);
     }
     cor_eventq_clear(q);
     assert_int_equal(cor_eventq_count(q), 0);
+    assert_int_equal(q->floor, *widest < 64 ? *widest : 64);
+    assert_int_equal(q->active, q->floor);
+    assert_int_equal(q->root, q->width / q->floor);
     struct cor_event e;
     assert_false(cor_eventq_pop(q, &e));
 }
@@ -97,10 +102,11 @@ static void check_random_against_list(uint64_t first_seq, bool swing)
     gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
     struct item *items = calloc(ROUNDS, sizeof *items);
     assert_non_null(items);
+    size_t widest = q.active;
     for (int run = 0; run < 2; run++) {
         memset(items, 0, ROUNDS * sizeof *items);
         q.seq = first_seq;
-        run_rounds(&q, r, items, swing);
+        run_rounds(&q, r, items, swing, &widest);
     }
     free(items);
     gsl_rng_free(r);
@@ -198,6 +204,11 @@ static void test_event_played_floor(void **state)
         assert_true(q.active <= 2);
     }
     assert_int_equal(q.floor, 2);
+    /* Emptied, it keeps its two leaves (the pops above never shrank it:
+     * each one's leaf was taken again straight away). */
+    while (cor_eventq_pop(&q, &e))
+        ;
+    assert_int_equal(q.active, 2);
     cor_eventq_clear(&q);
     assert_int_equal(q.active, 2);
 
