@@ -223,7 +223,7 @@ static void test_validate_closure_random_little(void **state)
     int pq = cor_scenario_segment(s, "p-q"), rs = cor_scenario_segment(s, "r-s");
     double T = 24.0 * LITTLE_DAYS, lambda = 1.0 / 120.0, m = 72.0, nu = lambda * m;
     struct vstat cnt_pq = {0, 0, 0}, closed_pq = {0, 0, 0}, cnt_rs = {0, 0, 0};
-    double waited = 0, convoys = 0, sw = 0, sww = 0, swn = 0, snn = 0;
+    double waited = 0, convoys = 0, sww = 0, swn = 0, snn = 0;
     struct vrun v;
     vrun_open(&v, s, 0, true);
     for (long rep = 0; rep < LITTLE_REPS; rep++) {
@@ -238,7 +238,6 @@ static void test_validate_closure_random_little(void **state)
         double n = (double)v.r.dispatched;
         waited += (double)a.waited;
         convoys += n;
-        sw += (double)a.waited;
         sww += (double)a.waited * (double)a.waited;
         swn += (double)a.waited * n;
         snn += n * n;
