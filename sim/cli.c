@@ -268,6 +268,23 @@ static int parse_run(int argc, char **argv, struct run_args *a)
     return err;
 }
 
+/* Whether a run of `days` days and `reps` replications of sc can go
+ * ahead: its dates end by 9999-12-31 (outputs print four-digit years) and
+ * its work is feasible (cor_work_check). Both need the run's final
+ * horizon, which the loader does not know: --days comes after loading.
+ * False with the reason in diag. */
+static bool run_feasible(const struct cor_scenario *sc, int days, long reps,
+                         struct cor_diag *diag)
+{
+    if (!cor_scenario_dates_fit(sc, days)) {
+        cor_diag_add(diag, sc->source, 0, 0,
+                     "the dates run past 9999-12-31: start date %04d-%02d-%02d + %d days",
+                     sc->start_year, sc->start_month, sc->start_day, days);
+        return false;
+    }
+    return cor_work_check(sc, days, reps, diag) == COR_OK;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     struct run_args a;
@@ -313,10 +330,11 @@ static int cmd_run(int argc, char **argv)
     if (no_date)
         cor_diag_add(&diag, NULL, 0, 0, "--start-date needs a date YYYY-MM-DD (got '%s')",
                      a.start_date + strlen("scenario.start_date="));
-    /* Refuse absurd work up front (a bad scenario: exit 2), rather than let
-     * the engine's per-replication cap find it after minutes or years; and
-     * an --out that cannot be written, rather than find it after the run. */
-    if (no_date || cor_work_check(sc, opt.days, opt.replications, &diag) != COR_OK ||
+    /* Refuse absurd work or dates up front (a bad scenario: exit 2), rather
+     * than let the engine's per-replication cap find it after minutes or
+     * years; and an --out that cannot be written, rather than find it after
+     * the run. */
+    if (no_date || !run_feasible(sc, opt.days, opt.replications, &diag) ||
         (a.out_dir && cor_outfile_check_dir(a.out_dir, &diag) != COR_OK)) {
         cor_diag_print(&diag, stderr);
         cor_scenario_free(sc);
@@ -407,7 +425,7 @@ static int cmd_validate(int argc, char **argv)
         cor_diag_init(&diag);
         struct cor_scenario *sc = cor_scenario_load_file(argv[i], NULL, 0, &diag);
         /* The file's own horizon and replications must be a feasible run. */
-        if (sc && cor_work_check(sc, sc->horizon_days, sc->replications, &diag) != COR_OK) {
+        if (sc && !run_feasible(sc, sc->horizon_days, sc->replications, &diag)) {
             cor_scenario_free(sc);
             sc = NULL;
         }

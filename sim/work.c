@@ -76,11 +76,8 @@ struct cor_work cor_work_estimate(const struct cor_scenario *sc, int days, long 
                 n += sc->nodes[rt->nodes[k]].has_dwell;
             if (n > trip)
                 trip = n;
-            double h = 0.0;
-            for (int k = 0; k + 1 < rt->nnodes; k++)
-                h += rt->legs[k].base_hours;
-            if (h > hours)
-                hours = h;
+            if (rt->base_hours > hours)
+                hours = rt->base_hours;
         }
         /* Little's law: departures per hour times hours on the road, at
          * the slowest season's speed; no more than all the departures, nor
@@ -132,14 +129,6 @@ static const char *show(char *buf, size_t size, double v)
 enum cor_status cor_work_check(const struct cor_scenario *sc, int days, long reps,
                                struct cor_diag *diag)
 {
-    /* Not work, but known only here too, with the run's final horizon:
-     * outputs carry four-digit years. */
-    if (!cor_scenario_dates_fit(sc, days)) {
-        cor_diag_add(diag, sc->source, 0, 0,
-                     "the dates run past 9999-12-31: start date %04d-%02d-%02d + %d days",
-                     sc->start_year, sc->start_month, sc->start_day, days);
-        return COR_ELIMIT;
-    }
     struct cor_work w = cor_work_estimate(sc, days, reps);
     char a[40], b[40];
     /* Written as !(x <= cap) so that a NaN estimate is refused too. */

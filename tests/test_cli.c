@@ -352,6 +352,26 @@ static void test_cli_start_date(void **state)
         assert_non_null(strstr(o.err, "--start-date needs a date"));
         tu_outcome_free(&o);
     }
+    /* Outputs print four-digit years: the run's last day (the final
+     * horizon, --days included) must be 9999-12-31 or earlier, in `run`
+     * and, for the file's own horizon, in `validate`. */
+    o = run("run", "--reps", "2", "--quiet", "--format", "csv", "--start-date", "9999-12-01",
+            "--days", "31", NULL);
+    assert_int_equal(o.status, 0);
+    tu_outcome_free(&o);
+    o = run("run", "--reps", "2", "--quiet", "--start-date", "9999-12-01", "--days", "32", NULL);
+    assert_int_equal(o.status, 2);
+    assert_string_equal(o.out, "");
+    assert_non_null(strstr(o.err, "the dates run past 9999-12-31: start date 9999-12-01 + 32 days"));
+    tu_outcome_free(&o);
+    const char *late = tu_in(tmpdir, "late.yaml");
+    static const char y[] = "scenario: { name: late, horizon_days: 32, start_date: 9999-12-01 }\n"
+                            "commodities: { fuel: {} }\nnodes: { a: {} }\nsegments: []\n";
+    tu_write_file(late, y, sizeof y - 1);
+    o = run("validate", late, NULL);
+    assert_int_equal(o.status, 2);
+    assert_non_null(strstr(o.err, "the dates run past 9999-12-31"));
+    tu_outcome_free(&o);
 }
 
 static void test_cli_days_and_csv(void **state)

@@ -264,20 +264,26 @@ static void bench_free(struct bench *b)
     cor_model_free(b->m);
 }
 
+/* One truck every EVERY hours from port a to city b, an hour away, whose
+ * stock never fills: the long, busy replications of the tests below.
+ * SCENARIO is the inside of the scenario mapping. */
+#define BUSY_ONE_LEG(SCENARIO, EVERY)                                                    \
+    "scenario: { " SCENARIO " }\n"                                                       \
+    "commodities: { fuel: {} }\n"                                                        \
+    "nodes: { a: { kind: port }, b: { kind: city } }\n"                                  \
+    "segments: [ { from: a, to: b, km: 10, speed_kmh: 10 } ]\n"                          \
+    "cities: { b: { fuel: { capacity: 1e12 } } }\n"                                      \
+    "flows:\n"                                                                           \
+    "  - { id: f, commodity: fuel, route: [a, b], trucks: 1, payload: 1,\n"              \
+    "      every_hours: " EVERY " }\n"
+
 /* A raised stop flag ends even one long replication promptly: the engine
  * looks at it every 65,536 events, not only between replications. */
 static void test_engine_stop_flag_inside_a_replication(void **state)
 {
     (void)state;
     static const char y[] =
-        "scenario: { name: busy, horizon_days: 365, replications: 1 }\n"
-        "commodities: { fuel: {} }\n"
-        "nodes: { a: { kind: port }, b: { kind: city } }\n"
-        "segments: [ { from: a, to: b, km: 10, speed_kmh: 10 } ]\n"
-        "cities: { b: { fuel: { capacity: 1e12 } } }\n"
-        "flows:\n"
-        "  - { id: f, commodity: fuel, route: [a, b], trucks: 1, payload: 1,\n"
-        "      every_hours: 0.01 }\n";
+        BUSY_ONE_LEG("name: busy, horizon_days: 365, replications: 1", "0.01");
     struct cor_scenario *s = tu_load(y);
     struct bench b;
     bench_new(&b, s);
@@ -302,14 +308,7 @@ static void test_engine_convoy_cap(void **state)
 {
     (void)state;
     static const char y[] =
-        "scenario: { name: pile, horizon_days: 30, replications: 1 }\n"
-        "commodities: { fuel: {} }\n"
-        "nodes: { a: { kind: port }, b: { kind: city } }\n"
-        "segments: [ { from: a, to: b, km: 10, speed_kmh: 10 } ]\n"
-        "cities: { b: { fuel: { capacity: 1e12 } } }\n"
-        "flows:\n"
-        "  - { id: f, commodity: fuel, route: [a, b], trucks: 1, payload: 1,\n"
-        "      every_hours: 0.0003 }\n"
+        BUSY_ONE_LEG("name: pile, horizon_days: 30, replications: 1", "0.0003")
         "threats:\n"
         "  closures: [ { segment: a-b, from_day: 0, to_day: 30 } ]\n";
     struct cor_scenario *s = tu_load(y);

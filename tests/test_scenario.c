@@ -550,6 +550,25 @@ static void test_scenario_lookups(void **state)
     free(out);
 }
 
+/* The last day printed is day days - 1: a run fits while that day is
+ * 9999-12-31 or earlier; without a start date nothing is dated. */
+static void test_scenario_dates_fit(void **state)
+{
+    (void)state;
+    char *out;
+    struct cor_scenario *s =
+        load_text("scenario: { name: x, horizon_days: 1, start_date: 9999-12-01 }\n"
+                  "commodities: { fuel: {} }\nnodes: { a: {} }\nsegments: []\n",
+                  NULL, 0, &out);
+    assert_non_null(s);
+    assert_true(cor_scenario_dates_fit(s, 31)); /* days 0 to 30: up to 9999-12-31 */
+    assert_false(cor_scenario_dates_fit(s, 32));
+    s->has_start_date = false;
+    assert_true(cor_scenario_dates_fit(s, 32));
+    cor_scenario_free(s);
+    free(out);
+}
+
 static void test_scenario_parse_number(void **state)
 {
     (void)state;
@@ -988,6 +1007,7 @@ int main(void)
         cmocka_unit_test(test_scenario_override_too_many),
         cmocka_unit_test(test_scenario_override_apply_directly),
         cmocka_unit_test(test_scenario_lookups),
+        cmocka_unit_test(test_scenario_dates_fit),
         cmocka_unit_test(test_scenario_parse_number),
         cmocka_unit_test(test_scenario_numbers_ignore_locale),
         cmocka_unit_test(test_scenario_parse_date),
