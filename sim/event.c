@@ -102,52 +102,89 @@ static inline int before(const struct cor_event_key *a, const struct cor_event_k
 }
 #endif
 
-/* *k becomes *s if s comes before it. x86-64: a compare, a subtract with
- * borrow and two conditional moves (GCC turns the C below into a branch
- * that the random outcomes mispredict, or into a dozen mask operations). */
-static inline void take_earlier(struct cor_event_key *k, const struct cor_event_key *s)
+/* One match: the node at byte offset *at, whose key is *k, meets its
+ * sibling; the earlier of the two becomes *k and the parent's key, and
+ * *at the parent's offset. Nodes are addressed by byte offsets, which
+ * saves scaling an index at every level, and the sibling's offset does
+ * not depend on any comparison, so its load runs ahead of the compares.
+ *
+ * x86-64: thirteen instructions a level. Four find the two offsets; the
+ * asm loads the sibling, picks the winner with a compare, a subtract with
+ * borrow and two conditional moves, and stores it, addressing base plus
+ * offset. Written in C, the pick becomes a branch that the random outcomes
+ * mispredict, or a dozen mask operations, and GCC adds the base to each
+ * offset before using it: fifteen instructions or more. The asm is
+ * volatile because its effect is the store. */
+static inline __attribute__((always_inline)) void match(char *base, struct cor_event_key *k,
+                                                       size_t *at)
 {
+    _Static_assert(sizeof *k == 16, "a key is 16 bytes: a sibling is 16 bytes away");
 #if defined(__x86_64__) && defined(__GNUC__)
-    uint64_t kt = k->time, ko = k->order, st = s->time, so = s->order, d = st;
-    __asm__("cmpq %[ko], %[so]\n\t"
-            "sbbq %[kt], %[d]\n\t"
-            "cmovcq %[st], %[kt]\n\t"
-            "cmovcq %[so], %[ko]"
-            : [kt] "+&r"(kt), [ko] "+&r"(ko), [d] "+&r"(d)
-            : [st] "r"(st), [so] "r"(so)
-            : "cc");
+    uint64_t kt = k->time, ko = k->order, st, so, d;
+    size_t sib = *at ^ 16, up = (*at >> 1) & ~(size_t)15;
+    __asm__ volatile("movq (%[b],%[sib]), %[st]\n\t"
+                     "movq 8(%[b],%[sib]), %[so]\n\t"
+                     "movq %[st], %[d]\n\t"
+                     "cmpq %[ko], %[so]\n\t"
+                     "sbbq %[kt], %[d]\n\t"
+                     "cmovcq %[st], %[kt]\n\t"
+                     "cmovcq %[so], %[ko]\n\t"
+                     "movq %[kt], (%[b],%[up])\n\t"
+                     "movq %[ko], 8(%[b],%[up])"
+                     : [kt] "+r"(kt), [ko] "+r"(ko), [st] "=&r"(st), [so] "=&r"(so),
+                       [d] "=&r"(d)
+                     : [b] "r"(base), [sib] "r"(sib), [up] "r"(up)
+                     : "cc", "memory");
     k->time = kt;
     k->order = ko;
+    *at = up;
 #else
+    const struct cor_event_key *s = (const struct cor_event_key *)(base + (*at ^ 16));
     uint64_t take = (uint64_t)0 - (uint64_t)before(s, k);
     k->time ^= (k->time ^ s->time) & take;
     k->order ^= (k->order ^ s->order) & take;
+    *at = (*at >> 1) & ~(size_t)15;
+    *(struct cor_event_key *)(base + *at) = *k;
 #endif
 }
 
-/* Node i's key changed: replay its matches up to node `top`. The
- * sibling's address does not depend on any comparison, so its load runs
- * ahead of the compares. The walk steps through byte offsets, which saves
- * the scaling of an index at every level. */
-static inline void replay(struct cor_event_key *tree, size_t i, size_t top)
+/* Leaf i's key changed: replay its `levels` matches up to the top of the
+ * played part. Unrolled: a model's walks nearly always have the same
+ * length, so the jump into the steps is predicted, and each level saves
+ * the loop's count and test. */
+static inline void replay(struct cor_event_key *tree, size_t i, unsigned levels)
 {
     char *base = (char *)tree;
-    const size_t size = sizeof *tree;
-    _Static_assert(sizeof *tree == 16, "a key is 16 bytes, a power of two");
     struct cor_event_key k = tree[i];
-    for (size_t at = i * size, end = top * size; at > end;) {
-        take_earlier(&k, (const struct cor_event_key *)(base + (at ^ size)));
-        at = (at >> 1) & ~(size - 1);
-        *(struct cor_event_key *)(base + at) = k;
+    size_t at = i * sizeof k;
+    for (; levels > 8; levels--)
+        match(base, &k, &at);
+    switch (levels) {
+    case 8: match(base, &k, &at); /* fall through */
+    case 7: match(base, &k, &at); /* fall through */
+    case 6: match(base, &k, &at); /* fall through */
+    case 5: match(base, &k, &at); /* fall through */
+    case 4: match(base, &k, &at); /* fall through */
+    case 3: match(base, &k, &at); /* fall through */
+    case 2: match(base, &k, &at); /* fall through */
+    case 1: match(base, &k, &at); /* fall through */
+    default: break;
     }
 }
 
-/* Node i becomes the earlier of its two children. */
+/* Levels from a leaf to the top of the played part. */
+static inline unsigned levels_of(const struct cor_eventq *q)
+{
+    return (unsigned)__builtin_ctzll(q->active);
+}
+
+/* Node i becomes the earlier of its two children: the match of its left
+ * child. */
 static inline void play(struct cor_event_key *tree, size_t i)
 {
     struct cor_event_key k = tree[2 * i];
-    take_earlier(&k, &tree[2 * i + 1]);
-    tree[i] = k;
+    size_t at = 2 * i * sizeof k;
+    match((char *)tree, &k, &at);
 }
 
 /* Recomputes every internal node from the leaves. */
@@ -271,7 +308,7 @@ static void retire_held(struct cor_eventq *q)
     size_t i = q->held, l = i - q->width;
     q->held = 0;
     q->tree[i] = NONE;
-    replay(q->tree, i, q->root);
+    replay(q->tree, i, levels_of(q));
     q->free_bits[l / 64] |= (uint64_t)1 << (l % 64);
     q->free_words[l / 64 / 64] |= (uint64_t)1 << (l / 64 % 64);
     while (q->active > q->floor && l >= q->active / 2 && all_free(q, q->active / 2, q->active)) {
@@ -331,14 +368,14 @@ void cor_eventq_push(struct cor_eventq *q, double t, enum cor_event_class cls,
         e.order |= i - q->width;
         q->tree[i] = e;
         q->arg[i - q->width] = arg;
-        replay(q->tree, i, q->root);
+        replay(q->tree, i, levels_of(q));
         return;
     }
     size_t l = take_leaf(q);
     e.order |= l;
     q->tree[q->width + l] = e;
     q->arg[l] = arg;
-    replay(q->tree, q->width + l, q->root);
+    replay(q->tree, q->width + l, levels_of(q));
 }
 
 bool cor_eventq_pop(struct cor_eventq *q, struct cor_event *out)
