@@ -345,11 +345,11 @@ static void renumber(struct cor_eventq *q)
     q->seq = m;
 }
 
-void cor_eventq_push(struct cor_eventq *q, double t, enum cor_event_class cls,
-                     uint32_t kind, uint32_t arg)
+/* The key of a new event at time t, its leaf still to be filled in; takes
+ * the next sequence number. */
+static inline struct cor_event_key new_key(struct cor_eventq *q, double t,
+                                           enum cor_event_class cls, uint32_t kind)
 {
-    if (q->seq == COR_EVENT_SEQ_LIMIT)
-        renumber(q);
     /* t >= 0 (the engine never schedules into the past); + 0.0 turns a
      * -0.0 into +0.0 so that its bit pattern sorts with the zeros. */
     double tt = t + 0.0;
@@ -358,17 +358,33 @@ void cor_eventq_push(struct cor_eventq *q, double t, enum cor_event_class cls,
     e.order = ((uint64_t)cls << ORDER_CLASS_SHIFT) | (q->seq++ << ORDER_SEQ_SHIFT) |
               ((uint64_t)kind << COR_EVENT_ARG_BITS);
     q->pending++;
+    return e;
+}
+
+/* The event being handled is replaced where it stands by e: most handlers
+ * schedule exactly one event. */
+static inline void replace_held(struct cor_eventq *q, struct cor_event_key e, uint32_t arg)
+{
+    size_t i = q->held;
+    q->held = 0;
+    e.order |= i - q->width;
+    q->tree[i] = e;
+    q->arg[i - q->width] = arg;
+    replay(q->tree, i, levels_of(q));
+}
+
+/* Every push but the common one: the sequence to renumber first, or no
+ * held event to replace, so that the new one takes the lowest free leaf.
+ * Out of line, so that the common push needs no registers saved. */
+static __attribute__((noinline)) void push_slow(struct cor_eventq *q, double t,
+                                                enum cor_event_class cls, uint32_t kind,
+                                                uint32_t arg)
+{
+    if (q->seq == COR_EVENT_SEQ_LIMIT)
+        renumber(q);
+    struct cor_event_key e = new_key(q, t, cls, kind);
     if (q->held) {
-        /* The event being handled is replaced where it stands: most
-         * handlers schedule exactly one event. (Merged with the path
-         * below, this common one compiles to 3 % more instructions per
-         * event.) */
-        size_t i = q->held;
-        q->held = 0;
-        e.order |= i - q->width;
-        q->tree[i] = e;
-        q->arg[i - q->width] = arg;
-        replay(q->tree, i, levels_of(q));
+        replace_held(q, e, arg);
         return;
     }
     size_t l = take_leaf(q);
@@ -376,6 +392,15 @@ void cor_eventq_push(struct cor_eventq *q, double t, enum cor_event_class cls,
     q->tree[q->width + l] = e;
     q->arg[l] = arg;
     replay(q->tree, q->width + l, levels_of(q));
+}
+
+void cor_eventq_push(struct cor_eventq *q, double t, enum cor_event_class cls,
+                     uint32_t kind, uint32_t arg)
+{
+    if (q->held && q->seq != COR_EVENT_SEQ_LIMIT)
+        replace_held(q, new_key(q, t, cls, kind), arg);
+    else
+        push_slow(q, t, cls, kind, arg);
 }
 
 bool cor_eventq_pop(struct cor_eventq *q, struct cor_event *out)
