@@ -149,27 +149,16 @@ static inline __attribute__((always_inline)) void match(char *base, struct cor_e
 }
 
 /* Leaf i's key changed: replay its `levels` matches up to the top of the
- * played part. Unrolled: a model's walks nearly always have the same
- * length, so the jump into the steps is predicted, and each level saves
- * the loop's count and test. */
+ * played part. (Unrolled, with a jump into the steps by the number of
+ * levels, or with six levels written out, the walk was slower:
+ * docs/performance.md.) */
 static inline void replay(struct cor_event_key *tree, size_t i, unsigned levels)
 {
     char *base = (char *)tree;
     struct cor_event_key k = tree[i];
     size_t at = i * sizeof k;
-    for (; levels > 8; levels--)
+    for (; levels > 0; levels--)
         match(base, &k, &at);
-    switch (levels) {
-    case 8: match(base, &k, &at); /* fall through */
-    case 7: match(base, &k, &at); /* fall through */
-    case 6: match(base, &k, &at); /* fall through */
-    case 5: match(base, &k, &at); /* fall through */
-    case 4: match(base, &k, &at); /* fall through */
-    case 3: match(base, &k, &at); /* fall through */
-    case 2: match(base, &k, &at); /* fall through */
-    case 1: match(base, &k, &at); /* fall through */
-    default: break;
-    }
 }
 
 /* Levels from a leaf to the top of the played part. */
