@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* One version of the engine behind two plain functions, built into a
+ * shared library by bench/engine_ab.sh so that bench/engine_ab.c can load
+ * two versions into one process.
+ *
+ * Only these two symbols are exported (the library is built with hidden
+ * visibility), so the two versions' engines never see each other's
+ * functions. Everything the shim calls has kept its signature since the
+ * engine was first written, so it builds against old revisions too.
+ *
+ * Ownership: the scenario, model, engine and result made by
+ * engine_shim_init live until the process ends. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "corridor/diag.h"
+#include "corridor/scenario.h"
+#include "engine.h"
+
+#define SHIM_API __attribute__((visibility("default")))
+
+static struct cor_scenario *shim_sc;
+static struct cor_engine *shim_engine;
+static struct cor_rep_result shim_result;
+
+SHIM_API int engine_shim_init(const char *path);
+SHIM_API unsigned long long engine_shim_run(long from, long to);
+
+/* Loads the scenario at path and makes an engine for it; 0, or -1 with
+ * the diagnostics on stderr. */
+SHIM_API int engine_shim_init(const char *path)
+{
+    gsl_set_error_handler_off();
+    struct cor_diag d;
+    cor_diag_init(&d);
+    shim_sc = cor_scenario_load_file(path, NULL, 0, &d);
+    if (!shim_sc) {
+        cor_diag_print(&d, stderr);
+        cor_diag_fini(&d);
+        return -1;
+    }
+    cor_diag_fini(&d);
+    struct cor_model *m = cor_model_new(shim_sc, shim_sc->horizon_days);
+    shim_engine = cor_engine_new(m);
+    cor_rep_result_init(&shim_result, m);
+    return 0;
+}
+
+/* Runs replications [from, to) with the scenario's seed; the events they
+ * processed, or 0 if one failed. */
+SHIM_API unsigned long long engine_shim_run(long from, long to)
+{
+    unsigned long long events = 0;
+    for (long rep = from; rep < to; rep++) {
+        if (cor_engine_run(shim_engine, shim_sc->seed, rep, &shim_result) != COR_OK)
+            return 0;
+        events += shim_result.events;
+    }
+    return events;
+}
