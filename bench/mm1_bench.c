@@ -6,7 +6,7 @@
  * C discrete-event libraries reach on an M/M/1 queue. This program runs
  * that model with the pieces the engine uses (sim/event.c's tournament
  * tree, taus2 through the inline step of sim/rng.h, exponential durations
- * drawn by cor_dist_sample), so that bench-rn1's figure can be
+ * drawn by cor_dist_draw), so that bench-rn1's figure can be
  * read against what the same machine does on the textbook model: two
  * event kinds, at most two events queued, one draw per event.
  *
@@ -26,6 +26,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "corridor/dist.h"
+#include "dist_draw.h"
 #include "event.h"
 
 #include "benchutil.h"
@@ -53,7 +54,7 @@ static void mm1_start(struct mm1 *s, unsigned long seed)
     s->now = 0.0;
     s->in_system = 0;
     s->area = 0.0;
-    cor_eventq_push(&s->q, cor_dist_sample(&s->interarrival, s->arrive), COR_CLASS_ARRIVAL,
+    cor_eventq_push(&s->q, cor_dist_draw(&s->interarrival, s->arrive), COR_CLASS_ARRIVAL,
                     ARRIVAL, 0);
 }
 
@@ -65,13 +66,13 @@ static void mm1_run(struct mm1 *s, long n)
         s->area += (double)s->in_system * (ev.t - s->now);
         s->now = ev.t;
         if (ev.kind == ARRIVAL) {
-            cor_eventq_push(&s->q, s->now + cor_dist_sample(&s->interarrival, s->arrive),
+            cor_eventq_push(&s->q, s->now + cor_dist_draw(&s->interarrival, s->arrive),
                             COR_CLASS_ARRIVAL, ARRIVAL, 0);
             if (++s->in_system == 1)
-                cor_eventq_push(&s->q, s->now + cor_dist_sample(&s->service, s->serve),
+                cor_eventq_push(&s->q, s->now + cor_dist_draw(&s->service, s->serve),
                                 COR_CLASS_DEPARTURE, DEPARTURE, 0);
         } else if (--s->in_system > 0) {
-            cor_eventq_push(&s->q, s->now + cor_dist_sample(&s->service, s->serve),
+            cor_eventq_push(&s->q, s->now + cor_dist_draw(&s->service, s->serve),
                             COR_CLASS_DEPARTURE, DEPARTURE, 0);
         }
     }

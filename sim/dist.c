@@ -7,6 +7,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
+#include "dist_draw.h"
 #include "rng.h"
 
 struct cor_dist cor_dist_const(double v)
@@ -32,10 +33,10 @@ double cor_dist_sample(const struct cor_dist *d, gsl_rng *r)
     switch (d->kind) {
     case COR_DIST_CONST:
         return d->a;
-    /* The two commonest, written as GSL's gsl_ran_exponential and
-     * gsl_ran_flat compute them (same numbers) on the inline uniform. */
     case COR_DIST_EXPONENTIAL:
-        return -d->a * log1p(-cor_rng_uniform(r));
+        return cor_dist_exponential(d->a, r);
+    /* Written as GSL's gsl_ran_flat computes it (same numbers) on the
+     * inline uniform. */
     case COR_DIST_UNIFORM: {
         if (d->a == d->b)
             return d->a;

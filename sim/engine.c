@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "dist_draw.h"
 #include "event.h"
 #include "rng.h"
 
@@ -666,7 +667,7 @@ static void escort_release(struct cor_engine *e, int c, double t)
     cv->has_escort = 0;
     double back;
     if (es->has_return) {
-        back = cor_dist_sample(&es->return_hours,
+        back = cor_dist_draw(&es->return_hours,
                                cor_rng_stream(&e->rng, COR_STREAM_DURATION));
     } else {
         /* A convoy that rerouted inside the stretch still releases at the
@@ -773,8 +774,8 @@ static inline __attribute__((always_inline)) void enter(struct cor_engine *e, in
                                                  : &am->loss_probability;
             const struct cor_binomial *qb = escorted ? &e->m->escort_loss[fl->escort]
                                                      : &e->m->loss;
-            double q = cor_dist_sample(qd, rl);
-            double k = cor_dist_sample(&am->driver_death_probability, rl);
+            double q = cor_dist_draw(qd, rl);
+            double k = cor_dist_draw(&am->driver_death_probability, rl);
             int lost = (int)cor_binomial_draw(qb, rl, q, (unsigned)cv->trucks);
             int killed = (int)cor_binomial_draw(&e->m->death, rl, k, (unsigned)lost);
             cv->trucks -= lost;
@@ -787,12 +788,12 @@ static inline __attribute__((always_inline)) void enter(struct cor_engine *e, in
             r->trucks_destroyed += lost;
             r->drivers_killed += killed;
             r->lost[fl->commodity] += lost * fl->payload;
-            delay = cor_dist_sample(&am->delay_hours, rd);
+            delay = cor_dist_draw(&am->delay_hours, rd);
             trace(e, t, COR_TRACE_AMBUSH, f, c, st->node, st->segment, -1,
                   lost, killed, lost * fl->payload);
             if (am->deterrence_probability > 0.0 &&
                 cor_rng_uniform(ra) < am->deterrence_probability) {
-                double until = t + 24.0 * cor_dist_sample(&am->suspend_days, rd);
+                double until = t + 24.0 * cor_dist_draw(&am->suspend_days, rd);
                 if (until > e->suspended_until[f])
                     e->suspended_until[f] = until;
                 trace(e, t, COR_TRACE_SUSPEND, f, c, -1, -1, -1, 0, 0,
@@ -962,7 +963,7 @@ static void on_depart(struct cor_engine *e, int f, double t)
     struct cor_rep_result *r = e->out;
     /* The schedule keeps running whatever happens to this departure, until
      * the flow's active window closes. */
-    double dt = cor_dist_sample(&fl->every_hours, cor_rng_flow(&e->rng, f));
+    double dt = cor_dist_draw(&fl->every_hours, cor_rng_flow(&e->rng, f));
     if (t + dt < 24.0 * fl->to_day)
         schedule(e, t + dt, COR_CLASS_DEPARTURE, EV_DEPART, f);
 
@@ -1018,7 +1019,7 @@ static void on_arrive(struct cor_engine *e, int c, double t)
     if (st->flags & STOP_DWELL) {
         /* Border clearance and the like: on the way, never at the end. */
         const struct cor_node *nd = &e->sc->nodes[st->node];
-        double d = cor_dist_sample(&nd->dwell_hours, cor_rng_stream(&e->rng, COR_STREAM_DURATION));
+        double d = cor_dist_draw(&nd->dwell_hours, cor_rng_stream(&e->rng, COR_STREAM_DURATION));
         schedule(e, t + d, COR_CLASS_ARRIVAL, EV_DWELL_END, c);
         return;
     }
@@ -1114,7 +1115,7 @@ static void closure_next(struct cor_engine *e, int i, double t)
             schedule(e, tn, COR_CLASS_CLOSURE, EV_CLOSURE_REDRAW, i);
         return;
     }
-    double dt = cor_dist_sample(&cl->every_days, cor_rng_closure(&e->rng, i));
+    double dt = cor_dist_draw(&cl->every_days, cor_rng_closure(&e->rng, i));
     schedule(e, t + 24.0 * dt / f, COR_CLASS_CLOSURE, EV_CLOSURE_START, i);
 }
 
@@ -1125,7 +1126,7 @@ static void on_closure_start(struct cor_engine *e, int i, double t)
         e->closed_since[cl->segment] = t;
     trace(e, t, COR_TRACE_CLOSURE_START, -1, -1, -1, cl->segment, -1, 0, 0, 0);
     if (cl->random) {
-        double d = cor_dist_sample(&cl->lasts_hours, cor_rng_closure(&e->rng, i));
+        double d = cor_dist_draw(&cl->lasts_hours, cor_rng_closure(&e->rng, i));
         schedule(e, t + d, COR_CLASS_CLOSURE_END, EV_CLOSURE_END, i);
         closure_next(e, i, t);
     }

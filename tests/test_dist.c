@@ -9,6 +9,7 @@
 #include <gsl/gsl_rstat.h>
 
 #include "corridor/dist.h"
+#include "dist_draw.h"
 
 static void check_mean(struct cor_dist d, gsl_rng *r)
 {
@@ -60,6 +61,31 @@ static void test_dist_samples_are_gsl(void **state)
     gsl_rng_free(r);
 }
 
+/* cor_dist_draw, which decides the commonest kinds at its call site, gives
+ * cor_dist_sample's numbers for every kind, and leaves the generator where
+ * cor_dist_sample leaves it. */
+static void test_dist_draw_is_sample(void **state)
+{
+    (void)state;
+    const struct cor_dist kinds[] = {
+        {COR_DIST_CONST, 4, 0, 0},          {COR_DIST_EXPONENTIAL, 48, 0, 0},
+        {COR_DIST_UNIFORM, 2, 12, 0},       {COR_DIST_NORMAL, 1, 3, 0},
+        {COR_DIST_LOGNORMAL, 24, 0.5, 0},   {COR_DIST_GAMMA, 7, 0.4, 0},
+        {COR_DIST_TRIANGULAR, 1, 2, 6},     {COR_DIST_BETA, 0.3, 0.1, 0},
+    };
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    gsl_rng_set(r, 11);
+    gsl_rng *copy = gsl_rng_clone(r);
+    for (int i = 0; i < 20000; i++) {
+        const struct cor_dist *d = &kinds[i % (int)(sizeof kinds / sizeof kinds[0])];
+        double x = cor_dist_draw(d, r), y = cor_dist_sample(d, copy);
+        assert_memory_equal(&x, &y, sizeof x);
+    }
+    assert_true(gsl_rng_get(r) == gsl_rng_get(copy));
+    gsl_rng_free(copy);
+    gsl_rng_free(r);
+}
+
 static void test_dist_check_rejects_bad_parameters(void **state)
 {
     (void)state;
@@ -87,6 +113,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dist_sample_means),
         cmocka_unit_test(test_dist_samples_are_gsl),
+        cmocka_unit_test(test_dist_draw_is_sample),
         cmocka_unit_test(test_dist_check_rejects_bad_parameters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
