@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The benchmark of issue 5: speed, scaling and memory on scenarios/bench-rn1.yaml.
 #
-# Builds Release in build-bench, then measures, on bench-rn1:
+# Builds the optimised binary in build-bench (scripts/build-release.sh),
+# then measures, on bench-rn1:
 #   - events per second and replications per second on one thread, and the
 #     wall time per 1,000 replications (median of several runs, min/max);
 #   - the speed-up from 1 to 2 threads: runs alternate 1, 2, 1, 2, ... so a
@@ -70,9 +71,10 @@ fi
 
 # ---- build -----------------------------------------------------------------
 if [ $build = 1 ]; then
-    # -g only adds symbols for perf and callgrind; GCC's code is the same.
-    cmake -S . -B $B -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS=-g >/dev/null
-    cmake --build $B -j "$(nproc)" --target corridor >/dev/null
+    # The optimised build users get from scripts/run.sh (Release, LTO and
+    # profile-guided optimisation). -g only adds symbols for perf and
+    # callgrind; GCC's code is the same.
+    scripts/build-release.sh $B -DCMAKE_C_FLAGS=-g
 fi
 [ -x "$BIN" ] || { echo "bench: $BIN missing (drop --no-build)" >&2; exit 1; }
 mkdir -p $B
@@ -213,8 +215,8 @@ if [ $micro = 1 ]; then
     # shellcheck disable=SC2086
     cc $CFLAGS_MICRO bench/rng_bench.c $LIBS -o $B/rng_bench
     # engine_bench and mm1_bench time the engine's code as the product
-    # builds it: the Release core library of build-bench, link-time
-    # optimised like corridor, brought up to date with this tree even
+    # builds it: the core library of build-bench, link-time and
+    # profile-guided optimised like corridor, brought up to date with this tree even
     # under --bin or --no-build (only the library: corridor is left as it
     # is). lto_bench NAME TITLE ARGS... builds one, runs it and records
     # its undisturbed ns per event.
