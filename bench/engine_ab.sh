@@ -38,15 +38,19 @@ build() {
     fi
     # Configured only for its generated headers (corridor/version.h).
     cmake -S "$src" -B "$tmp/$side-build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-    # shellcheck disable=SC2046 # the source list and pkg-config flags split on purpose
+    srcs=
+    for f in "$src"/sim/*.c; do
+        [ "${f##*/}" = main.c ] || srcs="$srcs $f"
+    done
+    # shellcheck disable=SC2046,SC2086 # the lists of sources and flags split on purpose
     $CC -O3 -DNDEBUG -flto=auto -fPIC -shared -fvisibility=hidden -std=c11 \
         -D_POSIX_C_SOURCE=200809L -I"$src/include" -I"$tmp/$side-build/include" \
-        -I"$src/sim" $(pkg-config --cflags plplot) bench/engine_shim.c \
-        $(ls "$src"/sim/*.c | grep -v '/main\.c$') $LIBS -o "$tmp/$side.so"
+        -I"$src/sim" $(pkg-config --cflags plplot) bench/engine_shim.c $srcs $LIBS \
+        -o "$tmp/$side.so"
 }
 build A "$old"
 build B "$new"
-# shellcheck disable=SC2046
+# shellcheck disable=SC2046,SC2086
 $CC -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Ibench -Iinclude bench/engine_ab.c \
     $(pkg-config --libs gsl) -ldl -lm -o "$tmp/engine_ab"
 echo "A = $old, B = $new"
