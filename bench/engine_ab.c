@@ -21,11 +21,15 @@
  *
  * Usage: engine_ab LIB_A LIB_B SCENARIO.yaml [PAIRS] [CHUNK]
  *        (defaults: 200 pairs of 4 replications; the chunks cycle through
- *        replications 0 to 199) */
+ *        replications 0 to 199)
+ *        engine_ab --train LIB SCENARIO.yaml
+ *        (runs 200 replications in one library, untimed: the training run
+ *        of a library built for profile feedback, engine_ab.sh --pgo) */
 #include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_cdf.h>
 
@@ -56,8 +60,11 @@ static run_fn load(const char *lib, const char *scenario)
 
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "--train") == 0)
+        return load(argv[2], argv[3])(0, REP_CYCLE) ? 0 : 1;
     if (argc < 4) {
-        fprintf(stderr, "usage: engine_ab LIB_A LIB_B SCENARIO.yaml [PAIRS] [CHUNK]\n");
+        fprintf(stderr, "usage: engine_ab LIB_A LIB_B SCENARIO.yaml [PAIRS] [CHUNK]\n"
+                        "       engine_ab --train LIB SCENARIO.yaml\n");
         return 2;
     }
     int pairs = argc > 4 ? atoi(argv[4]) : 200;
