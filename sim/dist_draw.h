@@ -4,9 +4,11 @@
  * cor_dist_sample chooses the kind in one `switch`, whose indirect jump
  * every call site in the engine shares; the kinds that the sites draw
  * differ (exponential intervals, uniform delays, constant probabilities),
- * so that jump is often mispredicted. Each call site of cor_dist_draw has
- * its own two tests, which see the same kind nearly every time. The
- * numbers are cor_dist_sample's, draw for draw (test_dist checks it). */
+ * so that jump's target keeps changing. Each call site of cor_dist_draw
+ * has its own two tests, which see the same kind nearly every time. On
+ * its own that was not reliably faster; the build with it and the other
+ * changes of its round is (docs/performance.md, optimisations 20 and 21).
+ * The numbers are cor_dist_sample's, draw for draw (test_dist checks it). */
 #ifndef COR_DIST_DRAW_H
 #define COR_DIST_DRAW_H
 

@@ -668,7 +668,7 @@ static void escort_release(struct cor_engine *e, int c, double t)
     double back;
     if (es->has_return) {
         back = cor_dist_draw(&es->return_hours,
-                               cor_rng_stream(&e->rng, COR_STREAM_DURATION));
+                             cor_rng_stream(&e->rng, COR_STREAM_DURATION));
     } else {
         /* A convoy that rerouted inside the stretch still releases at the
          * main route's stretch length, the pool's nominal beat. */
