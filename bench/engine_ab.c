@@ -12,7 +12,8 @@
  *
  * For each pair it takes the ratio of B's time to A's. It reports how many
  * pairs B won, with the sign test's two-sided p-value (were the two the
- * same speed, each pair is a coin toss); the median ratio with its 95 %
+ * same speed, each pair is a coin toss); the median ratio (the upper of
+ * the middle two for an even number of pairs) with its 95 %
  * confidence interval from the order statistics (distribution-free: the
  * interval between the k-th smallest and k-th largest ratio, k from the
  * binomial(n, 1/2) quantile); and the ratio of the total times. A version
@@ -20,8 +21,8 @@
  * the program stops.
  *
  * Usage: engine_ab LIB_A LIB_B SCENARIO.yaml [PAIRS] [CHUNK]
- *        (defaults: 200 pairs of 4 replications; the chunks cycle through
- *        replications 0 to 199)
+ *        (defaults: 200 pairs of 4 replications; chunk p starts at
+ *        replication p * CHUNK modulo 200)
  *        engine_ab --train LIB SCENARIO.yaml
  *        (runs 200 replications in one library, untimed: the training run
  *        of a library built for profile feedback, engine_ab.sh --pgo) */
@@ -35,7 +36,7 @@
 
 #include "benchutil.h"
 
-typedef int (*init_fn)(const char *path);
+typedef void (*init_fn)(const char *path);
 typedef unsigned long long (*run_fn)(long from, long to);
 
 #define REP_CYCLE 200
@@ -53,8 +54,7 @@ static run_fn load(const char *lib, const char *scenario)
         fprintf(stderr, "engine_ab: %s is not an engine_shim library\n", lib);
         exit(2);
     }
-    if (init(scenario) != 0)
-        exit(2);
+    init(scenario); /* a bad scenario exits with status 2 */
     return run;
 }
 

@@ -10,14 +10,11 @@
  *
  * Ownership: the scenario, model, engine and result made by
  * engine_shim_init live until the process ends. */
-#include <stdio.h>
-#include <stdlib.h>
-
 #include <gsl/gsl_errno.h>
 
-#include "corridor/diag.h"
-#include "corridor/scenario.h"
 #include "engine.h"
+
+#include "benchutil.h"
 
 #define SHIM_API __attribute__((visibility("default")))
 
@@ -25,27 +22,18 @@ static struct cor_scenario *shim_sc;
 static struct cor_engine *shim_engine;
 static struct cor_rep_result shim_result;
 
-SHIM_API int engine_shim_init(const char *path);
+SHIM_API void engine_shim_init(const char *path);
 SHIM_API unsigned long long engine_shim_run(long from, long to);
 
-/* Loads the scenario at path and makes an engine for it; 0, or -1 with
- * the diagnostics on stderr. */
-SHIM_API int engine_shim_init(const char *path)
+/* Loads the scenario at path (a bad one: its diagnostics on stderr and
+ * exit status 2, as in every benchmark) and makes an engine for it. */
+SHIM_API void engine_shim_init(const char *path)
 {
     gsl_set_error_handler_off();
-    struct cor_diag d;
-    cor_diag_init(&d);
-    shim_sc = cor_scenario_load_file(path, NULL, 0, &d);
-    if (!shim_sc) {
-        cor_diag_print(&d, stderr);
-        cor_diag_fini(&d);
-        return -1;
-    }
-    cor_diag_fini(&d);
+    shim_sc = bench_load_scenario(path);
     struct cor_model *m = cor_model_new(shim_sc, shim_sc->horizon_days);
     shim_engine = cor_engine_new(m);
     cor_rep_result_init(&shim_result, m);
-    return 0;
 }
 
 /* Runs replications [from, to) with the scenario's seed; the events they

@@ -46,7 +46,7 @@ while [ $# -gt 0 ]; do
         [ $# -ge 2 ] || { echo "bench: --bin needs a file" >&2; exit 2; }
         BIN=$2 build=0
         shift ;;
-    -h | --help) sed -n '3,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '3,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option '$1' (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -215,11 +215,12 @@ if [ $micro = 1 ]; then
     # shellcheck disable=SC2086
     cc $CFLAGS_MICRO bench/rng_bench.c $LIBS -o $B/rng_bench
     # engine_bench and mm1_bench time the engine's code as the product
-    # builds it: the core library of build-bench, link-time and
-    # profile-guided optimised like corridor, brought up to date with this tree even
+    # builds it: the core library of build-bench, link-time optimised like
+    # corridor and with its profile, brought up to date with this tree even
     # under --bin or --no-build (only the library: corridor is left as it
-    # is). lto_bench NAME TITLE ARGS... builds one, runs it and records
-    # its undisturbed ns per event.
+    # is). It has a profile only if build-release.sh built build-bench,
+    # and a source changed since then loses it (GCC warns). lto_bench NAME TITLE ARGS...
+    # builds one, runs it and records its undisturbed ns per event.
     cmake -S . -B $B -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS=-g >/dev/null
     cmake --build $B -j "$(nproc)" --target corridor_core >/dev/null
     lto_bench() {

@@ -61,8 +61,9 @@ struct cor_eventq {
      * events (all ones where none). Events are put in the lowest free
      * leaves, and only the first `active` leaves (a power of two, from
      * floor to width) can hold any: their subtree's top, tree[root] with
-     * root = width / active, is the earliest event. A leaf's key carries the leaf
-     * number where the argument would be; the argument is arg[l]. */
+     * root = width / active, is the earliest event. A leaf's key carries
+     * the leaf number where the argument would be; the argument is
+     * arg[l]. */
     struct cor_event_key *tree;
     uint32_t *arg;
     uint64_t *free_bits; /* bit l: leaf l is empty */

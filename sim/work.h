@@ -54,8 +54,9 @@ struct cor_work cor_work_estimate(const struct cor_scenario *sc, int days, long 
 
 /* COR_OK when the estimate is within COR_MAX_EVENTS_PER_REP per replication,
  * COR_MAX_CONVOYS_ON_ROAD at once and COR_MAX_EVENTS_TOTAL in all;
- * otherwise COR_ELIMIT with one error on sc->source (no position: the work comes from the whole file) that names
- * the estimate, the cap and what to change. */
+ * otherwise COR_ELIMIT with one error on sc->source (no position: the
+ * work comes from the whole file) that names the estimate, the cap and
+ * what to change. */
 enum cor_status cor_work_check(const struct cor_scenario *sc, int days, long reps,
                                struct cor_diag *diag);
 

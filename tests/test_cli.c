@@ -362,7 +362,8 @@ static void test_cli_start_date(void **state)
     o = run("run", "--reps", "2", "--quiet", "--start-date", "9999-12-01", "--days", "32", NULL);
     assert_int_equal(o.status, 2);
     assert_string_equal(o.out, "");
-    assert_non_null(strstr(o.err, "the dates run past 9999-12-31: start date 9999-12-01 + 32 days"));
+    assert_non_null(
+        strstr(o.err, "the dates run past 9999-12-31: start date 9999-12-01 + 32 days"));
     tu_outcome_free(&o);
     const char *late = tu_in(tmpdir, "late.yaml");
     static const char y[] = "scenario: { name: late, horizon_days: 32, start_date: 9999-12-01 }\n"
