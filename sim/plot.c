@@ -1149,6 +1149,14 @@ static void put_utf8(FILE *out, unsigned long cp)
     }
 }
 
+/* Whether code point cp is one of the five characters XML reserves. Only
+ * ASCII is looked up: strchr would take cp's low byte alone, and so keep
+ * U+0627 (Arabic alif, low byte that of the apostrophe) a reference. */
+static bool xml_reserved(unsigned long cp)
+{
+    return cp < 0x80 && cp != 0 && strchr("<>&\"'", (int)cp) != NULL;
+}
+
 /* Copies the driver's SVG to out, with its character references written
  * as UTF-8 again; the five characters XML reserves, control characters
  * and anything that is not a Unicode scalar stay references. */
@@ -1159,7 +1167,7 @@ static void put_svg(FILE *out, const char *buf, size_t len)
         unsigned long cp;
         size_t used = buf[i] == '&' ? char_ref(buf + i, len - i, &cp) : 0;
         if (used && cp >= 0x20 && cp != 0x7F && cp <= 0x10FFFF &&
-            !(cp >= 0xD800 && cp <= 0xDFFF) && !strchr("<>&\"'", (int)cp)) {
+            !(cp >= 0xD800 && cp <= 0xDFFF) && !xml_reserved(cp)) {
             put_utf8(out, cp);
             i += used;
         } else {
