@@ -27,14 +27,21 @@ static int replay_file(const char *path)
     unsigned char *buf = malloc(cap);
     while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
         n += got;
-        if (n == cap)
-            buf = realloc(buf, cap *= 2);
+        if (n == cap) {
+            unsigned char *wider = realloc(buf, cap *= 2);
+            if (!wider)
+                free(buf);
+            buf = wider;
+        }
     }
     fclose(f);
-    if (!buf)
-        return -1;
     /* Exactly n bytes, as libFuzzer passes them: no terminator to lean on. */
-    unsigned char *exact = malloc(n ? n : 1);
+    unsigned char *exact = buf ? malloc(n ? n : 1) : NULL;
+    if (!exact) {
+        free(buf);
+        fprintf(stderr, "%s: out of memory\n", path);
+        return -1;
+    }
     memcpy(exact, buf, n);
     free(buf);
     LLVMFuzzerTestOneInput(exact, n);
