@@ -8,9 +8,11 @@ set -eu
 # The build and the unit tests; then what CI adds: valgrind for the memcheck
 # tests, clang with its runtime libraries (libFuzzer and the sanitizers are
 # in libclang-rt-14-dev, only recommended by clang, so named here) and llvm
-# for llvm-symbolizer, which turns sanitizer reports into file:line stacks.
+# for llvm-symbolizer, which turns sanitizer reports into file:line stacks;
+# locales for the sources of the decimal-comma locale that the tests make
+# in the build tree (tests/CMakeLists.txt).
 PKGS="build-essential cmake pkg-config libgsl-dev libyaml-dev libcmocka-dev libjansson-dev libplplot-dev time
-      valgrind clang libclang-rt-14-dev llvm"
+      valgrind clang libclang-rt-14-dev llvm locales"
 
 missing=""
 for p in $PKGS; do

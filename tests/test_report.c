@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "tu_files.h"
+#include "tu_locale.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -735,14 +736,7 @@ static void test_report_ignores_lc_numeric(void **state)
     for (int d = DOC_SUMMARY; d <= DOC_TABLE; d++)
         want[d] = render(f->r, (enum doc)d);
 
-    static const char *const locales[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8",
-                                          "fr_FR.utf8", "de_DE", "fr_FR", "nl_NL.UTF-8"};
-    const char *found = NULL;
-    for (size_t i = 0; i < sizeof locales / sizeof locales[0] && !found; i++)
-        if (setlocale(LC_ALL, locales[i]) && strcmp(localeconv()->decimal_point, ",") == 0)
-            found = locales[i];
-    if (!found) {
-        setlocale(LC_ALL, "C");
+    if (!tu_comma_locale(LC_ALL)) {
         for (int d = DOC_SUMMARY; d <= DOC_TABLE; d++)
             free(want[d]);
         skip(); /* no locale with a decimal comma is installed */

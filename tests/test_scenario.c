@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "testutil.h"
+#include "tu_locale.h"
 #include "tu_files.h"
 
 #include "corridor/scenario.h"
@@ -616,10 +617,7 @@ static void test_scenario_parse_number(void **state)
 static void test_scenario_numbers_ignore_locale(void **state)
 {
     (void)state;
-    static const char *const locales[] = {"de_DE.UTF-8", "fr_FR.UTF-8", "de_DE", "fr_FR"};
-    const char *set = NULL;
-    for (size_t i = 0; i < 4 && !set; i++)
-        set = setlocale(LC_NUMERIC, locales[i]);
+    const char *set = tu_comma_locale(LC_NUMERIC);
     double v = 0;
     assert_int_equal(cor__parse_number("1.5", &v), COR__NUM_OK);
     assert_true(v == 1.5);
