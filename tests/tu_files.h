@@ -5,7 +5,10 @@
 #define COR_TU_FILES_H
 
 #include <dirent.h>
+#include <errno.h>
+#include <libgen.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -129,6 +132,53 @@ static inline char *tu_list_dir(const char *dir)
     }
     fclose(out);
     return buf;
+}
+
+/* A writer of a whole output directory: cor_report_write_dir's shape. */
+typedef enum cor_status (*tu_write_dir_fn)(const char *dir, const struct cor_results *r,
+                                           struct cor_diag *diag);
+
+/* Makes dir read-only (0500), then checks that write_dir(dir, r, ...) fails
+ * with COR_EIO and the one message "cannot write DIR/FIRST: <EACCES>".
+ * Permissions do not stop root, so as root the writer runs in a child
+ * process that first becomes user and group nobody (65534), with dir's
+ * parent made searchable (0711) for it; otherwise it runs in a child all
+ * the same. The child is a copy of the test program, so it reports through
+ * its exit status, never through cmocka's asserts. */
+static inline void tu_assert_unwritable_dir_fails(tu_write_dir_fn write_dir, const char *dir,
+                                                  const struct cor_results *r,
+                                                  const char *first)
+{
+    assert_int_equal(mkdir(dir, 0500), 0);
+    char *parent = strdup(dir);
+    assert_int_equal(chmod(dirname(parent), 0711), 0);
+    free(parent);
+    char want[1024];
+    snprintf(want, sizeof want, "cannot write %s/%s: %s", dir, first, strerror(EACCES));
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+            _exit(3);
+        struct cor_diag diag;
+        cor_diag_init(&diag);
+        enum cor_status st = write_dir(dir, r, &diag);
+        int rc = st != COR_EIO                        ? 1
+                 : cor_diag_count(&diag) != 1         ? 2
+                 : strcmp(diag.entries[0].message, want) ? 2
+                                                      : 0;
+        if (rc)
+            fprintf(stderr, "status %d, %zu messages, first '%s'; wanted COR_EIO and '%s'\n",
+                    (int)st, cor_diag_count(&diag),
+                    cor_diag_count(&diag) ? diag.entries[0].message : "", want);
+        fflush(stderr);
+        _exit(rc);
+    }
+    int ws;
+    assert_int_equal(waitpid(pid, &ws, 0), pid);
+    assert_true(WIFEXITED(ws));
+    assert_int_equal(WEXITSTATUS(ws), 0); /* 1: status, 2: message, 3: no user nobody */
 }
 
 #endif
