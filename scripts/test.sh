@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Sets up, builds and runs the whole test suite twice: in the normal build
-# (build/, warnings as errors, with the valgrind memcheck tests when valgrind
-# is installed) and in the AddressSanitizer + UndefinedBehaviorSanitizer
-# build (build-asan/, -O1, debug checks on). Presets: CMakePresets.json.
+# Sets up, builds and runs the whole test suite three times: in the normal
+# build (build/, warnings as errors, with the valgrind memcheck tests when
+# valgrind is installed), in the AddressSanitizer + UndefinedBehaviorSanitizer
+# build (build-asan/, -O1, debug checks on) and in the ThreadSanitizer build
+# (build-tsan/, the same otherwise). Presets: CMakePresets.json.
 # Then it builds the optimised binary (scripts/build-release.sh) and checks
 # that its outputs on two scenarios are the normal build's, byte for byte.
 # Fuzzing is separate: scripts/fuzz.sh (CI runs both, see .ci/run).
@@ -23,6 +24,10 @@ echo "test: asan build" >&2
 cmake --preset asan -DCOR_WERROR=OFF >/dev/null
 cmake --build --preset asan -j "$jobs"
 ctest --preset asan -j "$jobs"
+echo "test: tsan build" >&2
+cmake --preset tsan -DCOR_WERROR=OFF >/dev/null
+cmake --build --preset tsan -j "$jobs"
+ctest --preset tsan -j "$jobs"
 # The optimised build (profile-guided with GCC) must compute exactly what
 # the tested build computes: same files, byte for byte.
 echo "test: optimised build against the tested build" >&2
