@@ -164,10 +164,11 @@ static inline void tu_assert_unwritable_dir_fails(tu_write_dir_fn write_dir, con
         struct cor_diag diag;
         cor_diag_init(&diag);
         enum cor_status st = write_dir(dir, r, &diag);
-        int rc = st != COR_EIO                        ? 1
-                 : cor_diag_count(&diag) != 1         ? 2
-                 : strcmp(diag.entries[0].message, want) ? 2
-                                                      : 0;
+        int rc = 0;
+        if (st != COR_EIO)
+            rc = 1;
+        else if (cor_diag_count(&diag) != 1 || strcmp(diag.entries[0].message, want) != 0)
+            rc = 2;
         if (rc)
             fprintf(stderr, "status %d, %zu messages, first '%s'; wanted COR_EIO and '%s'\n",
                     (int)st, cor_diag_count(&diag),
