@@ -10,9 +10,10 @@ set -eu
 # in libclang-rt-14-dev, only recommended by clang, so named here) and llvm
 # for llvm-symbolizer, which turns sanitizer reports into file:line stacks;
 # locales for the sources of the decimal-comma locale that the tests make
-# in the build tree (tests/CMakeLists.txt).
+# in the build tree (tests/CMakeLists.txt); fiu-utils (libfiu's fiu-run) for
+# the tests that make fsync and open fail (tests/test_signals.c).
 PKGS="build-essential cmake pkg-config libgsl-dev libyaml-dev libcmocka-dev libjansson-dev libplplot-dev time
-      valgrind clang libclang-rt-14-dev llvm locales"
+      valgrind clang libclang-rt-14-dev llvm locales fiu-utils"
 
 missing=""
 for p in $PKGS; do

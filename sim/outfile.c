@@ -120,8 +120,13 @@ enum cor_status cor_outfile_publish(const char *path, cor_outfile_write_fn write
     free(tmp);
     tmp = NULL; /* published: from here on there is nothing to remove */
     err = sync_dir(dir);
-    if (err)
-        goto fail;
+    if (err) {
+        /* The file is whole and in place; only its durability is in doubt. */
+        cor_diag_add(diag, NULL, 0, 0, "wrote %s, but cannot sync its directory %s: %s",
+                     path, dir, strerror(err));
+        free(dir);
+        return COR_EIO;
+    }
     free(dir);
     return COR_OK;
 
@@ -141,10 +146,18 @@ enum cor_status cor_outfile_mkdir(const char *dir, struct cor_diag *diag)
 {
     int err = 0;
     if (mkdir(dir, 0777) == 0) {
-        /* A new directory entry is durable only once its parent is synced. */
+        /* A new directory entry is durable only once its parent is synced;
+         * if that fails, the run writes nothing, so the directory goes. */
         char *parent = dir_of(dir);
         err = sync_dir(parent);
+        if (err) {
+            rmdir(dir);
+            cor_diag_add(diag, NULL, 0, 0, "cannot create directory %s: syncing %s: %s", dir,
+                         parent, strerror(err));
+        }
         free(parent);
+        if (err)
+            return COR_EIO;
     } else if (errno == EEXIST) {
         struct stat sb;
         if (stat(dir, &sb) != 0) {

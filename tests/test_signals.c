@@ -10,7 +10,8 @@
  * directory) is refused before the run with exit 2; one that
  * fails while the files are written (a file-size limit standing in for a
  * full disk) and a stdout that cannot be written must give a clear error
- * and exit 1, leaving no temporary or partial file behind.
+ * and exit 1, leaving no temporary or partial file behind; so must a
+ * failing fsync or open, injected with libfiu's fiu-run.
  *
  * The binary is started through tu_spawn.h, whose child can get a file-size
  * limit or another user first. CI runs as root, for whom
@@ -242,6 +243,55 @@ static void test_signals_full_disk_no_partial_file(void **state)
     }
 }
 
+/* Failures that neither a full disk nor permissions produce, injected
+ * with libfiu (fiu-run): a directory that cannot be synced after it was
+ * created, a file's fsync failing, and the directory sync failing after a
+ * file was renamed into place. Each gives exit 1, nothing on stdout, one
+ * message saying what failed, and no temporary file; only the last leaves
+ * a file, whole. Skipped without fiu-run (scripts/setup.sh installs it). */
+static void test_signals_io_faults_exit_1(void **state)
+{
+    (void)state;
+    if (system("command -v fiu-run >/dev/null 2>&1") != 0)
+        skip();
+    const char *out = tu_in(tmpdir, "fault-out");
+    char want[3][512];
+    snprintf(want[0], sizeof want[0], "cannot create directory %s: syncing %s: %s", out,
+             tmpdir, strerror(EIO));
+    snprintf(want[1], sizeof want[1], "cannot write %s/summary.json: %s", out, strerror(EIO));
+    snprintf(want[2], sizeof want[2], "wrote %s/summary.json, but cannot sync its directory %s: %s",
+             out, out, strerror(ENOSPC));
+    const struct {
+        const char *point;
+        bool out_exists; /* --out made beforehand */
+        const char *left; /* the one file left, or NULL */
+    } cases[] = {
+        {"posix/io/sync/fsync,failinfo=5", false, NULL},
+        {"posix/io/sync/fsync,failinfo=5", true, NULL},
+        {"posix/io/oc/open,failinfo=28", true, "summary.json"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        tu_rmtree(out);
+        if (cases[i].out_exists)
+            assert_int_equal(mkdir(out, 0755), 0);
+        struct tu_spawn o = {.fail_point = cases[i].point};
+        struct tu_outcome r = run_opts(&o, "run", "--reps", "2", "--quiet", "--out", out, NULL);
+        char expect[600];
+        snprintf(expect, sizeof expect, "corridor: error: %s\n", want[i]);
+        if (r.status != 1 || strcmp(r.out, "") || strcmp(r.err, expect))
+            fail_msg("%s: status %d, stdout '%.100s', stderr '%s', wanted '%s'",
+                     cases[i].point, r.status, r.out, r.err, expect);
+        if (!cases[i].out_exists)
+            assert_int_equal(access(out, F_OK), -1); /* the new directory went */
+        else if (!cases[i].left)
+            assert_int_equal(count_entries(out, NULL), 0);
+        else
+            assert_int_equal(count_entries(out, cases[i].left), 0);
+        tu_outcome_free(&r);
+    }
+    tu_rmtree(out);
+}
+
 /* stdout that cannot be written: exit 1 with a message, for run in every
  * format and for validate. */
 static void test_signals_stdout_full_exits_1(void **state)
@@ -274,6 +324,7 @@ int main(void)
         cmocka_unit_test(test_signals_unwritable_out_refused_first),
         cmocka_unit_test(test_signals_read_only_dir_refused_first),
         cmocka_unit_test(test_signals_full_disk_no_partial_file),
+        cmocka_unit_test(test_signals_io_faults_exit_1),
         cmocka_unit_test(test_signals_stdout_full_exits_1),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

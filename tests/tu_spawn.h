@@ -39,6 +39,7 @@ struct tu_spawn {
     int signal;               /* > 0: send it after signal_after seconds */
     double signal_after;
     const char *setpriv_user; /* run as this uid and gid through setpriv */
+    const char *fail_point;   /* libfiu's fiu-run enables it: "NAME,failinfo=ERRNO" */
 };
 
 static inline void tu_sleep(double s)
@@ -55,7 +56,7 @@ static inline struct tu_outcome tu_spawn_argv(const struct tu_spawn *o,
     int nargs = 0;
     while (args[nargs])
         nargs++;
-    char **argv = calloc((size_t)nargs + 8, sizeof *argv);
+    char **argv = calloc((size_t)nargs + 12, sizeof *argv);
     int n = 0;
     if (o->setpriv_user) {
         char id[64];
@@ -65,6 +66,16 @@ static inline struct tu_outcome tu_spawn_argv(const struct tu_spawn *o,
         snprintf(id, sizeof id, "--regid=%s", o->setpriv_user);
         argv[n++] = strdup(id);
         argv[n++] = strdup("--clear-groups");
+    }
+    if (o->fail_point) {
+        /* The POSIX calls the binary makes itself (not those inside the C
+         * library, such as stdio's writes) fail as the point says. */
+        char spec[256];
+        argv[n++] = strdup("fiu-run");
+        argv[n++] = strdup("-x");
+        argv[n++] = strdup("-c");
+        snprintf(spec, sizeof spec, "enable name=%s", o->fail_point);
+        argv[n++] = strdup(spec);
     }
     argv[n++] = strdup(COR_BINARY);
     for (int i = 0; i < nargs; i++)
@@ -92,6 +103,15 @@ static inline struct tu_outcome tu_spawn_argv(const struct tu_spawn *o,
             struct rlimit rl = {(rlim_t)o->fsize_limit, (rlim_t)o->fsize_limit};
             if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
                 _exit(126);
+        }
+        if (o->fail_point) {
+            /* libfiu's preload library keeps an allocation to the end,
+             * which LeakSanitizer would report: its leaks are not ours. */
+            const char *asan = getenv("ASAN_OPTIONS");
+            char opts[512];
+            snprintf(opts, sizeof opts, "%s%sdetect_leaks=0", asan ? asan : "",
+                     asan && *asan ? ":" : "");
+            setenv("ASAN_OPTIONS", opts, 1);
         }
         execvp(argv[0], argv);
         _exit(127);
