@@ -24,13 +24,14 @@
 
 /* Syncs a directory so that entries just created or renamed in it are
  * durable. Returns 0 or an errno value. Some filesystems cannot sync a
- * directory and say EINVAL: nothing more can be done there, so that is not
- * an error. */
+ * directory and say EINVAL, and a directory the user may write into but
+ * not read (mode 0733, say) cannot be opened to sync it (EACCES): nothing
+ * more can be done there, so neither is an error. */
 static int sync_dir(const char *dir)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
-        return errno;
+        return errno == EACCES ? 0 : errno;
     int err = 0;
     if (fsync(fd) != 0 && errno != EINVAL)
         err = errno;

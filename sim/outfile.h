@@ -19,10 +19,11 @@
 typedef enum cor_status (*cor_outfile_write_fn)(FILE *out, const void *ctx);
 
 /* Publishes `path` with the content written by writer(out, ctx). Returns
- * COR_OK, or COR_EIO with `cannot write PATH: REASON` added to diag. When
- * the failure comes before the rename, PATH is unchanged and no temporary
- * file is left; when only the final directory sync fails, PATH is the
- * complete new file but may not survive a power cut. */
+ * COR_OK, or COR_EIO with a message added to diag: `cannot write PATH:
+ * REASON` when the failure comes before the rename (PATH is unchanged and
+ * no temporary file is left); `wrote PATH, but cannot sync its directory
+ * DIR: REASON` when only the final directory sync fails (PATH is the
+ * complete new file but may not survive a power cut). */
 enum cor_status cor_outfile_publish(const char *path, cor_outfile_write_fn writer,
                                     const void *ctx, struct cor_diag *diag);
 
@@ -33,7 +34,9 @@ char *cor_outfile_path(const char *dir, const char *name);
  * it already exists as a directory. Returns COR_OK, or COR_EIO with
  * `cannot create directory DIR: REASON` (or, for an existing file that is
  * not a directory, `cannot write into DIR: it exists and is not a
- * directory`) added to diag. */
+ * directory`) added to diag. A directory it made but whose parent it then
+ * cannot sync is removed again (`cannot create directory DIR: syncing
+ * PARENT: REASON`). */
 enum cor_status cor_outfile_mkdir(const char *dir, struct cor_diag *diag);
 
 /* Whether cor_outfile_mkdir and the writes into `dir` can succeed, asked

@@ -588,8 +588,11 @@ static void test_plot_unwritable_dir_fails(void **state)
 {
     struct fixture *f = *state;
     char *dir = tu_join(f->tmp, "ro");
-    tu_assert_unwritable_dir_fails(cor_plot_write_dir, dir, f->r, "fan-kayes-fuel.svg");
+    bool checked =
+        tu_assert_unwritable_dir_fails(cor_plot_write_dir, dir, f->r, "fan-kayes-fuel.svg");
     free(dir);
+    if (!checked)
+        skip(); /* user nobody cannot be had, or cannot reach the directory */
 }
 
 int main(void)

@@ -862,10 +862,13 @@ static void test_report_write_dir_unwritable_fails(void **state)
     struct fixture *f = *state;
     char *tmp = tu_tmpdir_new("report");
     char *dir = tu_join(tmp, "ro");
-    tu_assert_unwritable_dir_fails(cor_report_write_dir, dir, f->r, "summary.json");
+    bool checked = tu_assert_unwritable_dir_fails(cor_report_write_dir, dir, f->r,
+                                                  "summary.json");
     tu_rmtree(tmp);
     free(dir);
     free(tmp);
+    if (!checked)
+        skip(); /* user nobody cannot be had, or cannot reach the directory */
 }
 
 static enum cor_status write_half_then_fail(FILE *out, const void *ctx)

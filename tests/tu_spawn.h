@@ -56,7 +56,7 @@ static inline struct tu_outcome tu_spawn_argv(const struct tu_spawn *o,
     int nargs = 0;
     while (args[nargs])
         nargs++;
-    char **argv = calloc((size_t)nargs + 12, sizeof *argv);
+    char **argv = calloc((size_t)nargs + 16, sizeof *argv);
     int n = 0;
     if (o->setpriv_user) {
         char id[64];
@@ -72,6 +72,8 @@ static inline struct tu_outcome tu_spawn_argv(const struct tu_spawn *o,
          * library, such as stdio's writes) fail as the point says. */
         char spec[256];
         argv[n++] = strdup("fiu-run");
+        argv[n++] = strdup("-f"); /* no remote-control FIFOs left in /tmp */
+        argv[n++] = strdup("");
         argv[n++] = strdup("-x");
         argv[n++] = strdup("-c");
         snprintf(spec, sizeof spec, "enable name=%s", o->fail_point);
