@@ -202,6 +202,35 @@ static void test_signals_read_only_dir_refused_first(void **state)
     tu_outcome_free(&r);
 }
 
+/* A parent directory that may be written into but not read (0733): the
+ * new --out directory cannot be synced there (opening the parent to sync
+ * it is refused), which must not fail a run that has already done all its
+ * work. As root the run drops to user nobody, as above. */
+static void test_signals_write_only_parent_is_written(void **state)
+{
+    (void)state;
+    const char *wo = tu_in(tmpdir, "write-only");
+    assert_int_equal(mkdir(wo, 0733), 0);
+    assert_int_equal(chmod(wo, 0733), 0);
+    struct tu_spawn o = {0};
+    if (geteuid() == 0) {
+        if (system("command -v setpriv >/dev/null 2>&1") != 0)
+            skip();
+        o.setpriv_user = "65534";
+        assert_int_equal(chmod(tmpdir, 0777), 0);
+    }
+    char out[400];
+    snprintf(out, sizeof out, "%s/x", wo);
+    struct tu_outcome r = run_opts(&o, "run", "--reps", "2", "--quiet", "--out", out, NULL);
+    chmod(tmpdir, 0700);
+    if (r.status == 126 || r.status == 127)
+        skip(); /* setpriv could not run the binary (a build dir nobody can read) */
+    if (r.status != 0)
+        fail_msg("status %d, stderr '%s'", r.status, r.err);
+    assert_true(count_entries(out, NULL) > 3); /* the files and the plots */
+    tu_outcome_free(&r);
+}
+
 /* A full disk, simulated by a file-size limit: every file already
  * published is whole, no temporary file is left, exit 1. */
 static void test_signals_full_disk_no_partial_file(void **state)
@@ -333,6 +362,7 @@ int main(void)
         cmocka_unit_test(test_signals_existing_out_dir_untouched),
         cmocka_unit_test(test_signals_unwritable_out_refused_first),
         cmocka_unit_test(test_signals_read_only_dir_refused_first),
+        cmocka_unit_test(test_signals_write_only_parent_is_written),
         cmocka_unit_test(test_signals_full_disk_no_partial_file),
         cmocka_unit_test(test_signals_io_faults_exit_1),
         cmocka_unit_test(test_signals_stdout_full_exits_1),
