@@ -170,61 +170,60 @@ static void test_signals_unwritable_out_refused_first(void **state)
     }
 }
 
-/* A read-only directory. Root ignores permission bits, so as root the run
- * drops to user nobody (65534) with setpriv. */
-static void test_signals_read_only_dir_refused_first(void **state)
+/* Runs `corridor run --reps 2 --quiet --out DIR/x` in a fresh directory
+ * DIR (tmpdir/name, mode `mode`) and returns DIR/x in out. Root ignores
+ * permission bits, so as root the run drops to user nobody (65534) with
+ * setpriv, and the test's directory is opened to others for it (nobody
+ * must reach the binary, DIR and the capture files). Skips the test where
+ * setpriv is missing or cannot run the binary (a build dir nobody can
+ * read). */
+static struct tu_outcome run_in_dir_as_user(const char *name, mode_t mode, char *out,
+                                            size_t n)
 {
-    (void)state;
-    const char *ro = tu_in(tmpdir, "read-only");
-    assert_int_equal(mkdir(ro, 0555), 0);
-    assert_int_equal(chmod(ro, 0555), 0);
+    const char *dir = tu_in(tmpdir, name);
+    assert_int_equal(mkdir(dir, mode), 0);
+    assert_int_equal(chmod(dir, mode), 0); /* whatever the umask */
     struct tu_spawn o = {0};
     if (geteuid() == 0) {
         if (system("command -v setpriv >/dev/null 2>&1") != 0) {
-            print_message("(setpriv not installed: read-only case skipped as root)\n");
+            print_message("(setpriv not installed: permission case skipped as root)\n");
             skip();
         }
         o.setpriv_user = "65534";
-        /* nobody must reach the binary, the directory and the capture
-         * files: open the temporary directory to others for this case. */
         assert_int_equal(chmod(tmpdir, 0777), 0);
     }
-    char out[400];
-    snprintf(out, sizeof out, "%s/x", ro);
+    snprintf(out, n, "%s/x", dir);
     struct tu_outcome r = run_opts(&o, "run", "--reps", "2", "--quiet", "--out", out, NULL);
     chmod(tmpdir, 0700);
-    if (r.status == 126 || r.status == 127)
-        skip(); /* setpriv could not run the binary (a build dir nobody can read) */
+    if (r.status == 126 || r.status == 127) {
+        tu_outcome_free(&r);
+        skip();
+    }
+    return r;
+}
+
+/* A read-only directory: refused before the run, nothing written. */
+static void test_signals_read_only_dir_refused_first(void **state)
+{
+    (void)state;
+    char out[400];
+    struct tu_outcome r = run_in_dir_as_user("read-only", 0555, out, sizeof out);
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "Permission denied"));
     assert_string_equal(r.out, "");
-    assert_int_equal(count_entries(ro, NULL), 0);
+    assert_int_equal(count_entries(tu_in(tmpdir, "read-only"), NULL), 0);
     tu_outcome_free(&r);
 }
 
 /* A parent directory that may be written into but not read (0733): the
  * new --out directory cannot be synced there (opening the parent to sync
  * it is refused), which must not fail a run that has already done all its
- * work. As root the run drops to user nobody, as above. */
+ * work. */
 static void test_signals_write_only_parent_is_written(void **state)
 {
     (void)state;
-    const char *wo = tu_in(tmpdir, "write-only");
-    assert_int_equal(mkdir(wo, 0733), 0);
-    assert_int_equal(chmod(wo, 0733), 0);
-    struct tu_spawn o = {0};
-    if (geteuid() == 0) {
-        if (system("command -v setpriv >/dev/null 2>&1") != 0)
-            skip();
-        o.setpriv_user = "65534";
-        assert_int_equal(chmod(tmpdir, 0777), 0);
-    }
     char out[400];
-    snprintf(out, sizeof out, "%s/x", wo);
-    struct tu_outcome r = run_opts(&o, "run", "--reps", "2", "--quiet", "--out", out, NULL);
-    chmod(tmpdir, 0700);
-    if (r.status == 126 || r.status == 127)
-        skip(); /* setpriv could not run the binary (a build dir nobody can read) */
+    struct tu_outcome r = run_in_dir_as_user("write-only", 0733, out, sizeof out);
     if (r.status != 0)
         fail_msg("status %d, stderr '%s'", r.status, r.err);
     assert_true(count_entries(out, NULL) > 3); /* the files and the plots */
