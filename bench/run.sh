@@ -219,8 +219,9 @@ if [ $micro = 1 ]; then
     # corridor and with its profile, brought up to date with this tree even
     # under --bin or --no-build (only the library: corridor is left as it
     # is). It has a profile only if build-release.sh built build-bench,
-    # and a source changed since then loses it (GCC warns). lto_bench NAME TITLE ARGS...
-    # builds one, runs it and records its undisturbed ns per event.
+    # and a source changed since then loses it (GCC warns).
+    # lto_bench NAME TITLE ARGS... builds one, runs it and records its
+    # undisturbed ns per event.
     cmake -S . -B $B -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS=-g >/dev/null
     cmake --build $B -j "$(nproc)" --target corridor_core >/dev/null
     lto_bench() {

@@ -157,9 +157,9 @@ enum cor_status cor_outfile_mkdir(const char *dir, struct cor_diag *diag)
                          parent, strerror(err));
         }
         free(parent);
-        if (err)
-            return COR_EIO;
-    } else if (errno == EEXIST) {
+        return err ? COR_EIO : COR_OK;
+    }
+    if (errno == EEXIST) {
         struct stat sb;
         if (stat(dir, &sb) != 0) {
             err = errno;

@@ -1149,12 +1149,13 @@ static void put_utf8(FILE *out, unsigned long cp)
     }
 }
 
-/* Whether code point cp is one of the five characters XML reserves. Only
- * ASCII is looked up: strchr would take cp's low byte alone, and so keep
- * U+0627 (Arabic alif, low byte that of the apostrophe) a reference. */
+/* Whether code point cp is one of the five characters XML reserves. A
+ * comparison of the whole code point: strchr would take its low byte
+ * alone, and so keep U+0627 (Arabic alif, whose low byte is that of the
+ * apostrophe) a reference. */
 static bool xml_reserved(unsigned long cp)
 {
-    return cp < 0x80 && cp != 0 && strchr("<>&\"'", (int)cp) != NULL;
+    return cp == '<' || cp == '>' || cp == '&' || cp == '"' || cp == '\'';
 }
 
 /* Copies the driver's SVG to out, with its character references written

@@ -7,13 +7,14 @@
 #include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
-static inline int tu_decimal_comma(void)
+static inline bool tu_decimal_comma(void)
 {
     return strcmp(localeconv()->decimal_point, ",") == 0;
 }
