@@ -5,11 +5,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-static void oom(size_t n)
+_Noreturn void cor_out_of_memory(const char *what)
 {
-    fprintf(stderr, "corridor: out of memory (asked for %zu bytes)\n", n);
-    abort();
+    /* Formatted on the stack and written in one call: stdio may need
+     * memory of its own, and threads that fail together must not mix
+     * their lines. */
+    char msg[256];
+    int n = snprintf(msg, sizeof msg, "corridor: error: out of memory (%s)\n", what);
+    if (n < 0 || (size_t)n >= sizeof msg)
+        n = (int)strlen(strcpy(msg, "corridor: error: out of memory\n"));
+    ssize_t w = write(STDERR_FILENO, msg, (size_t)n);
+    (void)w; /* nothing more can be done if even that fails */
+    _exit(COR_OOM_STATUS);
+}
+
+static _Noreturn void oom(size_t n)
+{
+    char what[64];
+    snprintf(what, sizeof what, "asked for %zu bytes", n);
+    cor_out_of_memory(what);
 }
 
 void *cor_malloc(size_t n)

@@ -1,10 +1,22 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* All heap allocation goes through here: out of memory prints the size
- * asked for and aborts, so no caller has a NULL path to get wrong. */
+/* All heap allocation goes through here: out of memory ends the process
+ * (cor_out_of_memory), so no caller has a NULL path to get wrong. */
 #ifndef COR_ALLOC_H
 #define COR_ALLOC_H
 
 #include <stddef.h>
+
+/* The exit status when memory runs out: a runtime failure, as the command
+ * line counts them (cli.c checks that the two agree). */
+#define COR_OOM_STATUS 1
+
+/* Prints "corridor: error: out of memory (WHAT)" on stderr and ends the
+ * process with COR_OOM_STATUS at once, from any thread: nothing buffered
+ * is flushed (no half report on stdout) and no cleanup runs, since none
+ * can be trusted to complete without memory. A result file being written
+ * at that moment stays under its temporary name (outfile.h), never half
+ * written under its own. For the allocations of the libraries too. */
+_Noreturn void cor_out_of_memory(const char *what);
 
 /* Each returns memory the caller frees with free(); never NULL. */
 void *cor_malloc(size_t n);

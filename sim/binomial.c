@@ -193,7 +193,7 @@ void cor_binomial_init(struct cor_binomial *b, double p, unsigned nmax)
     b->row = cor_calloc(b->nmax + 1, sizeof *b->row);
     gsl_rng *o = gsl_rng_alloc(&oracle_type);
     if (!o)
-        abort();
+        cor_out_of_memory("gsl_rng_alloc");
     uint64_t *thr = NULL; /* owned here: the thresholds as found */
     size_t used = 0, cap = 0;
     for (unsigned n = 0; n <= b->nmax; n++)

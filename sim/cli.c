@@ -20,6 +20,9 @@
 #include "outfile.h"
 #include "work.h"
 
+_Static_assert(COR_OOM_STATUS == COR_EXIT_RUNTIME,
+               "running out of memory ends the process as a runtime failure");
+
 extern const char *const cor_default_scenario;
 extern const size_t cor_default_scenario_len;
 #define DEFAULT_NAME "rn1-2025-blockade.yaml"

@@ -295,10 +295,8 @@ static enum cor_status write_events(FILE *out, const void *ctx)
  * when out of memory, which corridor treats as fatal everywhere. */
 static json_t *jcheck(json_t *v)
 {
-    if (!v) {
-        fputs("corridor: out of memory while building summary.json\n", stderr);
-        abort();
-    }
+    if (!v)
+        cor_out_of_memory("building summary.json");
     return v;
 }
 

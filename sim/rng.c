@@ -22,10 +22,8 @@ void cor_rng_init(struct cor_rng *r, int nflows, int nclosures)
     r->g = cor_calloc((size_t)r->n, sizeof *r->g);
     for (int i = 0; i < r->n; i++) {
         r->g[i] = gsl_rng_alloc(gsl_rng_taus2);
-        if (!r->g[i]) {
-            fprintf(stderr, "corridor: out of memory (gsl_rng_alloc)\n");
-            abort();
-        }
+        if (!r->g[i])
+            cor_out_of_memory("gsl_rng_alloc");
         /* The state layout below is taus2's three unsigned longs. */
         assert(gsl_rng_size(r->g[i]) == 3 * sizeof(unsigned long));
     }

@@ -43,10 +43,8 @@ struct cor_agg {
 static gsl_rstat_workspace *rstat_new(void)
 {
     gsl_rstat_workspace *w = gsl_rstat_alloc();
-    if (!w) {
-        fprintf(stderr, "corridor: out of memory (gsl_rstat_alloc)\n");
-        abort();
-    }
+    if (!w)
+        cor_out_of_memory("gsl_rstat_alloc");
     return w;
 }
 

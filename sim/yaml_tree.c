@@ -436,9 +436,8 @@ static void parser_error(struct builder *b, const yaml_parser_t *p,
                      p->problem ? p->problem : "unreadable");
         break;
     case YAML_MEMORY_ERROR:
-        line = col = 0;
-        snprintf(msg, sizeof msg, "out of memory while parsing YAML");
-        break;
+        /* Not the scenario's fault: a runtime failure, not a diagnostic. */
+        cor_out_of_memory("parsing YAML");
     default:
         line = (unsigned)p->problem_mark.line + 1;
         col = (unsigned)p->problem_mark.column + 1;
@@ -470,10 +469,8 @@ struct cor_ynode *cor_ytree_parse(const char *name, const char *buf, size_t len,
     }
 
     yaml_parser_t p;
-    if (!yaml_parser_initialize(&p)) {
-        cor_diag_add(diag, name, 0, 0, "out of memory while parsing YAML");
-        return NULL;
-    }
+    if (!yaml_parser_initialize(&p))
+        cor_out_of_memory("parsing YAML");
     yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
     /* Scenario files are UTF-8. Left to guess, libyaml would decode a file
      * starting with FF FE as UTF-16 and report positions in a text the user

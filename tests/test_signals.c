@@ -330,6 +330,64 @@ static void test_signals_io_faults_exit_1(void **state)
     tu_rmtree(out);
 }
 
+/* Whether this program, and so the corridor binary beside it, was built
+ * with AddressSanitizer or ThreadSanitizer (GCC says so one way, clang
+ * another). */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
+
+/* Memory that runs out: exit 1, a runtime failure (not a crash: no abort,
+ * no core), a last line on stderr that says so, nothing on stdout and no
+ * --out directory. Each case makes allocations fail from the start, so it
+ * ends at the first one affected, wherever that is; the message's detail
+ * is not pinned.
+ * - libfiu fails every call of one allocator: malloc (first reached in
+ *   libyaml's parser), calloc and realloc (in corridor's own).
+ * - In the sanitizer builds the allocator is linked into the binary, out
+ *   of libfiu's reach; there the sanitizer's own refuses anything over
+ *   1 MiB (the first is the stock histogram) and warns on stderr first. */
+static void test_signals_out_of_memory_exits_1(void **state)
+{
+    (void)state;
+    if (!SANITIZED && system("command -v fiu-run >/dev/null 2>&1") != 0)
+        skip();
+    const char *out = tu_in(tmpdir, "oom-out");
+    const char *points[] = {"libc/mm/malloc", "libc/mm/calloc", "libc/mm/realloc"};
+    const char *prefix = "corridor: error: out of memory (";
+    for (size_t i = 0; i < (SANITIZED ? 1 : sizeof points / sizeof *points); i++) {
+        tu_rmtree(out);
+        struct tu_spawn o = {0};
+        if (SANITIZED)
+            o.sanitizer_options = "allocator_may_return_null=1:max_allocation_size_mb=1";
+        else
+            o.fail_point = points[i];
+        struct tu_outcome r = run_opts(&o, "run", "--reps", "2", "--out", out, NULL);
+        /* The last line, and with libfiu the only one. */
+        size_t n = strlen(r.err);
+        const char *last = r.err;
+        for (size_t k = 0; k + 1 < n; k++)
+            if (r.err[k] == '\n')
+                last = r.err + k + 1;
+        bool ok = !r.signalled && r.status == 1 && !strcmp(r.out, "") &&
+                  (SANITIZED || last == r.err) && !strncmp(last, prefix, strlen(prefix)) &&
+                  n >= 2 && !strcmp(r.err + n - 2, ")\n");
+        if (!ok)
+            fail_msg("%s: status %d%s, stdout '%.100s', stderr '%s'",
+                     SANITIZED ? "max_allocation_size_mb=1" : points[i], r.status,
+                     r.signalled ? " (signal)" : "", r.out, r.err);
+        assert_int_equal(access(out, F_OK), -1);
+        tu_outcome_free(&r);
+    }
+}
+
 /* stdout that cannot be written: exit 1 with a message, for run in every
  * format and for validate. */
 static void test_signals_stdout_full_exits_1(void **state)
@@ -365,6 +423,7 @@ int main(void)
         cmocka_unit_test(test_signals_full_disk_no_partial_file),
         cmocka_unit_test(test_signals_io_faults_exit_1),
         cmocka_unit_test(test_signals_stdout_full_exits_1),
+        cmocka_unit_test(test_signals_out_of_memory_exits_1),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

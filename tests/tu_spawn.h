@@ -40,7 +40,18 @@ struct tu_spawn {
     double signal_after;
     const char *setpriv_user; /* run as this uid and gid through setpriv */
     const char *fail_point;   /* libfiu's fiu-run enables it: "NAME,failinfo=ERRNO" */
+    const char *sanitizer_options; /* appended to ASAN_OPTIONS and TSAN_OPTIONS */
 };
+
+/* Appends `extra` to the environment variable `name`'s colon-separated
+ * options, in the child before exec. */
+static inline void tu_append_options(const char *name, const char *extra)
+{
+    const char *old = getenv(name);
+    char opts[512];
+    snprintf(opts, sizeof opts, "%s%s%s", old ? old : "", old && *old ? ":" : "", extra);
+    setenv(name, opts, 1);
+}
 
 static inline void tu_sleep(double s)
 {
@@ -109,11 +120,11 @@ static inline struct tu_outcome tu_spawn_argv(const struct tu_spawn *o,
         if (o->fail_point) {
             /* libfiu's preload library keeps an allocation to the end,
              * which LeakSanitizer would report: its leaks are not ours. */
-            const char *asan = getenv("ASAN_OPTIONS");
-            char opts[512];
-            snprintf(opts, sizeof opts, "%s%sdetect_leaks=0", asan ? asan : "",
-                     asan && *asan ? ":" : "");
-            setenv("ASAN_OPTIONS", opts, 1);
+            tu_append_options("ASAN_OPTIONS", "detect_leaks=0");
+        }
+        if (o->sanitizer_options) {
+            tu_append_options("ASAN_OPTIONS", o->sanitizer_options);
+            tu_append_options("TSAN_OPTIONS", o->sanitizer_options);
         }
         execvp(argv[0], argv);
         _exit(127);
