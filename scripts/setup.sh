@@ -11,7 +11,8 @@ set -eu
 # for llvm-symbolizer, which turns sanitizer reports into file:line stacks;
 # locales for the sources of the decimal-comma locale that the tests make
 # in the build tree (tests/CMakeLists.txt); fiu-utils (libfiu's fiu-run) for
-# the tests that make fsync and open fail (tests/test_signals.c).
+# the tests that make fsync, open and the allocators fail
+# (tests/test_signals.c).
 PKGS="build-essential cmake pkg-config libgsl-dev libyaml-dev libcmocka-dev libjansson-dev libplplot-dev time
       valgrind clang libclang-rt-14-dev llvm locales fiu-utils"
 

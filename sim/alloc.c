@@ -9,14 +9,12 @@
 
 _Noreturn void cor_out_of_memory(const char *what)
 {
-    /* Formatted on the stack and written in one call: stdio may need
-     * memory of its own, and threads that fail together must not mix
-     * their lines. */
+    /* Formatted on the stack (at most 200 bytes of `what`, so the line
+     * always fits) and written in one call, without stdio, which may need
+     * memory of its own: threads that fail together do not mix lines. */
     char msg[256];
-    int n = snprintf(msg, sizeof msg, "corridor: error: out of memory (%s)\n", what);
-    if (n < 0 || (size_t)n >= sizeof msg)
-        n = (int)strlen(strcpy(msg, "corridor: error: out of memory\n"));
-    ssize_t w = write(STDERR_FILENO, msg, (size_t)n);
+    int n = snprintf(msg, sizeof msg, "corridor: error: out of memory (%.200s)\n", what);
+    ssize_t w = write(STDERR_FILENO, msg, n > 0 ? (size_t)n : 0);
     (void)w; /* nothing more can be done if even that fails */
     _exit(COR_OOM_STATUS);
 }

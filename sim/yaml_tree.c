@@ -422,6 +422,9 @@ static void on_end(struct builder *b)
 static void parser_error(struct builder *b, const yaml_parser_t *p,
                          const char *buf, size_t len)
 {
+    /* Not the scenario's fault: a runtime failure, not a diagnostic. */
+    if (p->error == YAML_MEMORY_ERROR)
+        cor_out_of_memory("parsing YAML");
     char msg[512];
     unsigned line, col;
     switch (p->error) {
@@ -435,9 +438,6 @@ static void parser_error(struct builder *b, const yaml_parser_t *p,
             snprintf(msg, sizeof msg, "invalid input: %s",
                      p->problem ? p->problem : "unreadable");
         break;
-    case YAML_MEMORY_ERROR:
-        /* Not the scenario's fault: a runtime failure, not a diagnostic. */
-        cor_out_of_memory("parsing YAML");
     default:
         line = (unsigned)p->problem_mark.line + 1;
         col = (unsigned)p->problem_mark.column + 1;

@@ -11,7 +11,8 @@
  * fails while the files are written (a file-size limit standing in for a
  * full disk) and a stdout that cannot be written must give a clear error
  * and exit 1, leaving no temporary or partial file behind; so must a
- * failing fsync or open, injected with libfiu's fiu-run.
+ * failing fsync or open, injected with libfiu's fiu-run, and memory that
+ * runs out.
  *
  * The binary is started through tu_spawn.h, whose child can get a file-size
  * limit or another user first. CI runs as root, for whom
@@ -185,7 +186,7 @@ static struct tu_outcome run_in_dir_as_user(const char *name, mode_t mode, char 
     assert_int_equal(chmod(dir, mode), 0); /* whatever the umask */
     struct tu_spawn o = {0};
     if (geteuid() == 0) {
-        if (system("command -v setpriv >/dev/null 2>&1") != 0) {
+        if (!tu_have_command("setpriv")) {
             print_message("(setpriv not installed: permission case skipped as root)\n");
             skip();
         }
@@ -280,7 +281,7 @@ static void test_signals_full_disk_no_partial_file(void **state)
 static void test_signals_io_faults_exit_1(void **state)
 {
     (void)state;
-    if (system("command -v fiu-run >/dev/null 2>&1") != 0)
+    if (!tu_have_command("fiu-run"))
         skip();
     const char *out = tu_in(tmpdir, "fault-out");
     char want[3][512];
@@ -357,7 +358,7 @@ static void test_signals_io_faults_exit_1(void **state)
 static void test_signals_out_of_memory_exits_1(void **state)
 {
     (void)state;
-    if (!SANITIZED && system("command -v fiu-run >/dev/null 2>&1") != 0)
+    if (!SANITIZED && !tu_have_command("fiu-run"))
         skip();
     const char *out = tu_in(tmpdir, "oom-out");
     const char *points[] = {"libc/mm/malloc", "libc/mm/calloc", "libc/mm/realloc"};
@@ -373,9 +374,8 @@ static void test_signals_out_of_memory_exits_1(void **state)
         /* The last line, and with libfiu the only one. */
         size_t n = strlen(r.err);
         const char *last = r.err;
-        for (size_t k = 0; k + 1 < n; k++)
-            if (r.err[k] == '\n')
-                last = r.err + k + 1;
+        for (const char *p = r.err; (p = strchr(p, '\n')) && p[1]; p++)
+            last = p + 1;
         bool ok = !r.signalled && r.status == 1 && !strcmp(r.out, "") &&
                   (SANITIZED || last == r.err) && !strncmp(last, prefix, strlen(prefix)) &&
                   n >= 2 && !strcmp(r.err + n - 2, ")\n");

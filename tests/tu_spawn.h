@@ -4,7 +4,8 @@
  * The CLI, corpus and signal tests all drive the real executable: they
  * need its exit status and its captured stdout and stderr, sometimes in
  * another working directory, with a file-size limit (a full disk as far as
- * write(2) can tell), as another user (through setpriv), or with a signal
+ * write(2) can tell), as another user (through setpriv), with system
+ * calls or allocations made to fail (libfiu's fiu-run) or with a signal
  * sent after a delay. One fork/exec helper serves them all. A run never
  * waits for ever: one that outlives 60 s after its start (or its signal)
  * is killed and fails the test.
@@ -39,9 +40,17 @@ struct tu_spawn {
     int signal;               /* > 0: send it after signal_after seconds */
     double signal_after;
     const char *setpriv_user; /* run as this uid and gid through setpriv */
-    const char *fail_point;   /* libfiu's fiu-run enables it: "NAME,failinfo=ERRNO" */
+    const char *fail_point;   /* libfiu's fiu-run enables it: "NAME[,failinfo=ERRNO]" */
     const char *sanitizer_options; /* appended to ASAN_OPTIONS and TSAN_OPTIONS */
 };
+
+/* Whether the program `name` is on the PATH (setpriv, fiu-run). */
+static inline bool tu_have_command(const char *name)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", name);
+    return system(cmd) == 0;
+}
 
 /* Appends `extra` to the environment variable `name`'s colon-separated
  * options, in the child before exec. */
@@ -79,8 +88,10 @@ static inline struct tu_outcome tu_spawn_argv(const struct tu_spawn *o,
         argv[n++] = strdup("--clear-groups");
     }
     if (o->fail_point) {
-        /* The POSIX calls the binary makes itself (not those inside the C
-         * library, such as stdio's writes) fail as the point says. */
+        /* The calls that go through the dynamic linker (the binary's and
+         * its libraries' calls of open, fsync, malloc...; not those the C
+         * library makes inside itself, such as stdio's writes) fail as the
+         * point says. */
         char spec[256];
         argv[n++] = strdup("fiu-run");
         argv[n++] = strdup("-f"); /* no remote-control FIFOs left in /tmp */
