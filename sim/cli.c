@@ -90,6 +90,27 @@ static int stop_signal_raised(void)
     return atomic_load_explicit(&stop_signal, memory_order_relaxed);
 }
 
+/* Says that stdout could not be written, with the reason when the failed
+ * write left one in errno (the caller cleared it first): "Broken pipe"
+ * when the reader has gone, "No space left on device" on a full disk. */
+static void stdout_failed(void)
+{
+    int e = errno;
+    fprintf(stderr, "corridor: error: cannot write the result to stdout%s%s\n", e ? ": " : "",
+            e ? strerror(e) : "");
+}
+
+/* Writes the result to stdout in format f; false (said on stderr) if it
+ * could not be written whole. */
+static bool write_stdout(const struct cor_results *res, enum cor_format f)
+{
+    errno = 0;
+    if (cor_report_write(stdout, res, f) == COR_OK && fflush(stdout) == 0)
+        return true;
+    stdout_failed();
+    return false;
+}
+
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...)
 {
@@ -388,9 +409,7 @@ static int cmd_run(int argc, char **argv)
         if (a.out_dir && cor_report_write_dir(a.out_dir, res, &diag) != COR_OK) {
             cor_diag_print(&diag, stderr);
             exit_code = COR_EXIT_RUNTIME;
-        } else if (cor_report_write(stdout, res, a.format) != COR_OK ||
-                   fflush(stdout) != 0) {
-            fprintf(stderr, "corridor: error: cannot write the result to stdout\n");
+        } else if (!write_stdout(res, a.format)) {
             exit_code = COR_EXIT_RUNTIME;
         }
         /* A signal during writing lets the files finish (each is whole:
@@ -446,8 +465,9 @@ static int cmd_validate(int argc, char **argv)
     }
     if (nfiles == 0)
         return usage_error("'validate' needs at least one scenario file");
+    errno = 0;
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "corridor: error: cannot write the result to stdout\n");
+        stdout_failed();
         return COR_EXIT_RUNTIME;
     }
     return bad ? COR_EXIT_USAGE : COR_EXIT_OK;

@@ -388,27 +388,41 @@ static void test_signals_out_of_memory_exits_1(void **state)
     }
 }
 
-/* stdout that cannot be written: exit 1 with a message, for run in every
- * format and for validate. */
+/* stdout that cannot be written, o's way: exit 1 (not a signal) with the
+ * message and the write's reason, for run in every format and for
+ * validate. */
+static void stdout_fails_exit_1(struct tu_spawn *o, const char *reason)
+{
+    const char *formats[] = {"table", "csv", "json"};
+    char want[128];
+    snprintf(want, sizeof want, "cannot write the result to stdout: %s\n", reason);
+    for (size_t i = 0; i < 4; i++) {
+        struct tu_outcome r =
+            i < 3 ? run_opts(o, "run", "--reps", "2", "--quiet", "--format", formats[i], NULL)
+                  : run_opts(o, "validate",
+                             COR_SOURCE_DIR "/scenarios/rn1-2025-blockade.yaml", NULL);
+        if (r.status != 1 || r.signalled || !strstr(r.err, want))
+            fail_msg("%s%s: status %d%s, stderr '%s'", i < 3 ? "run --format " : "validate",
+                     i < 3 ? formats[i] : "", r.status, r.signalled ? " (signal)" : "",
+                     r.err);
+        tu_outcome_free(&r);
+    }
+}
+
 static void test_signals_stdout_full_exits_1(void **state)
 {
     (void)state;
-    const char *formats[] = {"table", "csv", "json"};
-    for (size_t i = 0; i < 3; i++) {
-        struct tu_spawn o = {.stdout_path = "/dev/full"};
-        struct tu_outcome r =
-            run_opts(&o, "run", "--reps", "2", "--quiet", "--format", formats[i], NULL);
-        if (r.status != 1 || !strstr(r.err, "cannot write the result to stdout"))
-            fail_msg("--format %s to /dev/full: status %d, stderr '%s'", formats[i],
-                     r.status, r.err);
-        tu_outcome_free(&r);
-    }
     struct tu_spawn o = {.stdout_path = "/dev/full"};
-    struct tu_outcome r =
-        run_opts(&o, "validate", COR_SOURCE_DIR "/scenarios/rn1-2025-blockade.yaml", NULL);
-    assert_int_equal(r.status, 1);
-    assert_non_null(strstr(r.err, "cannot write the result to stdout"));
-    tu_outcome_free(&r);
+    stdout_fails_exit_1(&o, "No space left on device");
+}
+
+/* A pipe whose reader has exited is a failed write too, not a silent
+ * death by SIGPIPE. */
+static void test_signals_closed_pipe_exits_1(void **state)
+{
+    (void)state;
+    struct tu_spawn o = {.closed_pipe = true};
+    stdout_fails_exit_1(&o, "Broken pipe");
 }
 
 int main(void)
@@ -423,6 +437,7 @@ int main(void)
         cmocka_unit_test(test_signals_full_disk_no_partial_file),
         cmocka_unit_test(test_signals_io_faults_exit_1),
         cmocka_unit_test(test_signals_stdout_full_exits_1),
+        cmocka_unit_test(test_signals_closed_pipe_exits_1),
         cmocka_unit_test(test_signals_out_of_memory_exits_1),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -36,6 +36,8 @@ struct tu_spawn {
     const char *dir;          /* required: where stdout and stderr are captured */
     const char *cwd;          /* NULL: the test's own directory */
     const char *stdout_path;  /* NULL: DIR/stdout */
+    bool closed_pipe;         /* stdout a pipe nobody reads (out is ""),
+                                 SIGPIPE at its default as in a shell */
     long fsize_limit;         /* > 0: RLIMIT_FSIZE in bytes, SIGXFSZ ignored */
     int signal;               /* > 0: send it after signal_after seconds */
     double signal_after;
@@ -114,8 +116,19 @@ static inline struct tu_outcome tu_spawn_argv(const struct tu_spawn *o,
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        int fo = open(stdout_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int fe = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int fo, fe = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (o->closed_pipe) {
+            /* The test runner may ignore SIGPIPE, and exec keeps that:
+             * the binary must cope by itself. */
+            int p[2];
+            if (pipe(p) != 0)
+                _exit(126);
+            close(p[0]);
+            fo = p[1];
+            signal(SIGPIPE, SIG_DFL);
+        } else {
+            fo = open(stdout_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        }
         if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0)
             _exit(126);
         if (o->cwd && chdir(o->cwd) != 0)
@@ -163,7 +176,7 @@ static inline struct tu_outcome tu_spawn_argv(const struct tu_spawn *o,
     r.seconds = tu_now() - t0;
     r.signalled = WIFSIGNALED(ws);
     r.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-    r.out = tu_slurp(stdout_path);
+    r.out = o->closed_pipe ? calloc(1, 1) : tu_slurp(stdout_path);
     r.err = tu_slurp(err_path);
     return r;
 }
