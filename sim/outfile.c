@@ -205,7 +205,8 @@ enum cor_status cor_outfile_check_dir(const char *dir, struct cor_diag *diag)
                      "--out %s: a symbolic link to a place that does not exist", dir);
         return COR_EINPUT;
     }
-    /* It is made at the end, one level only: its parent must be there. */
+    /* It is made at the end, one level only: its parent must be there and
+     * take it. */
     char *parent = dir_of(dir);
     enum cor_status st = COR_OK;
     if (stat(parent, &sb) != 0) {
@@ -216,10 +217,16 @@ enum cor_status cor_outfile_check_dir(const char *dir, struct cor_diag *diag)
         cor_diag_add(diag, NULL, 0, 0,
                      "--out %s: cannot create it: %s is not a directory", dir, parent);
         st = COR_EINPUT;
-    } else if (access(parent, W_OK | X_OK) != 0) {
+    } else if (mkdir(dir, 0777) != 0) {
+        /* Made and removed again at once, rather than judged by access(2):
+         * a parent that looks writable may still refuse (/proc, /sys, a
+         * read-only bind mount), which would otherwise be found only after
+         * the run, when the directory is made for real. */
         cor_diag_add(diag, NULL, 0, 0, "--out %s: cannot create it in %s: %s", dir, parent,
                      strerror(errno));
         st = COR_EINPUT;
+    } else {
+        rmdir(dir);
     }
     free(parent);
     return st;

@@ -41,8 +41,9 @@ enum cor_status cor_outfile_mkdir(const char *dir, struct cor_diag *diag);
 
 /* Whether cor_outfile_mkdir and the writes into `dir` can succeed, asked
  * before a long run rather than found out after it: `dir` is a writable
- * directory, or does not exist and its parent is one. Creates nothing.
- * COR_EINPUT with the reason in `diag` otherwise. */
+ * directory, or does not exist and can be made in its parent (it is made
+ * and removed again). Leaves nothing behind. COR_EINPUT with the reason in
+ * `diag` otherwise. */
 enum cor_status cor_outfile_check_dir(const char *dir, struct cor_diag *diag);
 
 #endif

@@ -159,6 +159,8 @@ static void test_signals_unwritable_out_refused_first(void **state)
         {under_file, "Not a directory"},
         {file, "it exists and is not a directory"},
         {"/nonexistent-corridor/a/b", "/nonexistent-corridor/a: No such file or directory"},
+        /* A parent that passes access(2), as root, and still refuses. */
+        {"/proc/corridor-out", "--out /proc/corridor-out: cannot create it in /proc"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         struct tu_spawn o = {0};
