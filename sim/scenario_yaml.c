@@ -238,6 +238,92 @@ static const char *place(const struct cor_ynode *n, const struct cor_ynode *at,
 }
 
 #define PLACE(n, at) place((n), (at), L->file, (char[SHOWN]){0})
+
+/* Of two nodes whose values an error relates, the one to report it at:
+ * the one a later override made, else `a`. The override is what the user
+ * just changed, and the file's position would show the value before it. */
+static const struct cor_ynode *newer(const struct cor_ynode *a, const struct cor_ynode *b)
+{
+    return b && b->override > a->override ? b : a;
+}
+
+/* The newest node of a value (a distribution's mapping and its
+ * parameters), by the same rule. */
+static const struct cor_ynode *newest_in(const struct cor_ynode *n)
+{
+    const struct cor_ynode *best = n;
+    if (n->kind != COR_YNODE_SCALAR)
+        for (size_t i = 0; i < n->n; i++)
+            best = newer(best, newest_in(n->items[i]));
+    return best;
+}
+
+/* " at PLACE" naming node n in an error reported at another node `at`;
+ * "" when it is reported at n itself. */
+static const char *got_at(const struct cor_ynode *n, const struct cor_ynode *at,
+                          const char *file, char *buf)
+{
+    if (n == at)
+        return "";
+    memcpy(buf, " at ", 4);
+    place(n, at, file, buf + 4);
+    return buf;
+}
+
+#define GOT_AT(n, at) got_at((n), (at), L->file, (char[SHOWN + 4]){0})
+
+#define FLOWN 256
+
+/* Appends s to buf (size FLOWN) at *o, as much as fits. */
+static void flow_put(char *buf, size_t *o, const char *s)
+{
+    size_t k = strlen(s);
+    if (k > FLOWN - 1 - *o)
+        k = FLOWN - 1 - *o;
+    memcpy(buf + *o, s, k);
+    *o += k;
+    buf[*o] = '\0';
+}
+
+static void flow_append(const struct cor_ynode *n, char *buf, size_t *o)
+{
+    if (n->kind == COR_YNODE_SCALAR) {
+        flow_put(buf, o, SHOW(n));
+        return;
+    }
+    bool map = n->kind == COR_YNODE_MAP;
+    flow_put(buf, o, map ? "{" : "[");
+    for (size_t i = 0; i < n->n; i++) {
+        if (i)
+            flow_put(buf, o, ", ");
+        if (map) {
+            flow_put(buf, o, SHOW(n->keys[i]));
+            flow_put(buf, o, ": ");
+        }
+        flow_append(n->items[i], buf, o);
+    }
+    flow_put(buf, o, map ? "}" : "]");
+}
+
+/* A small value (a distribution) as one line of YAML flow style, for
+ * "(got ...)": `{normal: {mean: -3, sd: 2}}`, overrides applied; cut with
+ * "..." if longer than FLOWN. */
+static const char *flow_text(const struct cor_ynode *n, char *buf)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    flow_append(n, buf, &o);
+    if (o == FLOWN - 1) {
+        /* Cut on a character boundary, as show_text does. */
+        o = FLOWN - 4;
+        while (o > 0 && ((unsigned char)buf[o] & 0xC0) == 0x80)
+            o--;
+        memcpy(buf + o, "...", 4);
+    }
+    return buf;
+}
+
+#define FLOW(n) flow_text((n), (char[FLOWN]){0})
 #define SHOWS(t) show_text((t), false, (char[SHOWN]){0})
 
 /* " (did you mean 'x'?)" or "". */
@@ -658,7 +744,8 @@ static bool duration(struct loader *L, const struct cor_ynode *n, const char *ke
     }
     if (n->kind != COR_YNODE_MAP || n->n != 1) {
         if (n->kind == COR_YNODE_MAP)
-            err(L, n, "'%s' must name exactly one distribution (got %zu keys)", key, n->n);
+            err(L, newest_in(n), "'%s' must name exactly one distribution (got %s)", key,
+                FLOW(n));
         else
             err(L, n, "'%s' must be a number or a distribution such as "
                       "{exponential: MEAN} (got %s)", key, SHOW(n));
@@ -702,7 +789,8 @@ static bool duration(struct loader *L, const struct cor_ynode *n, const char *ke
     d.c = p[2];
     const char *why = cor_dist_check(&d, positive_mean);
     if (why) {
-        err(L, n, "'%s' is not a valid distribution: %s", key, why);
+        err(L, newest_in(n), "'%s' is not a valid distribution: %s (got %s)", key, why,
+            FLOW(n));
         return false;
     }
     *out = d;
@@ -733,7 +821,8 @@ static bool probability(struct loader *L, const struct cor_ynode *n, const char 
     struct cor_dist d = {COR_DIST_BETA, p[0], p[1], 0};
     const char *why = cor_dist_check(&d, 0);
     if (why) {
-        err(L, n, "'%s' is not a valid distribution: %s", key, why);
+        err(L, newest_in(n), "'%s' is not a valid distribution: %s (got %s)", key, why,
+            FLOW(n));
         return false;
     }
     *out = d;
@@ -748,7 +837,9 @@ static bool day_window(struct loader *L, const struct cor_ynode *m, double *from
     bool fok = f && num_b(L, f, "from_day", GE0, from);
     bool tok = t && num_b(L, t, "to_day", GE0, to);
     if (fok && tok && !(*to > *from)) {
-        err(L, t, "'to_day' must be > from_day %s (got %s)", SHOW(f), SHOW(t));
+        const struct cor_ynode *at = newer(t, f);
+        err(L, at, "'to_day' must be > from_day %s (got %s%s)", SHOW(f), SHOW(t),
+            GOT_AT(t, at));
         return false;
     }
     return fok && tok;
@@ -1327,9 +1418,12 @@ static void load_stock(struct loader *L, const struct cor_ynode *e, struct cor_s
     check_keys(L, e, keys);
     const struct cor_ynode *v, *sv = opt(e, "stock");
     bool stock_ok = !sv || num_b(L, sv, "stock", GE0, &st->stock);
-    if ((v = req(L, e, "capacity")) && num_b(L, v, "capacity", GT0, &st->capacity)
-        && stock_ok && st->capacity < st->stock)
-        err(L, v, "'capacity' must be >= stock %s (got %s)", SHOW(sv), SHOW(v));
+    if ((v = req(L, e, "capacity")) && num_b(L, v, "capacity", GT0, &st->capacity) &&
+        stock_ok && st->capacity < st->stock) {
+        const struct cor_ynode *at = newer(v, sv);
+        err(L, at, "'capacity' must be >= stock %s (got %s%s)", SHOW(sv), SHOW(v),
+            GOT_AT(v, at));
+    }
     if ((v = opt(e, "demand_per_day")))
         num_b(L, v, "demand_per_day", GE0, &st->demand);
     const struct cor_ynode *r = section(L, e, "ration", COR_YNODE_MAP, false);
@@ -1612,7 +1706,9 @@ static void load_flows(struct loader *L, const struct cor_ynode *root)
         if (fd)
             num_b(L, fd, "from_day", GE0, &f->from_day);
         if (td && num_b(L, td, "to_day", GE0, &f->to_day) && !(f->to_day > f->from_day)) {
-            err(L, td, "'to_day' must be > from_day %g (got %s)", f->from_day, SHOW(td));
+            const struct cor_ynode *at = newer(td, fd);
+            err(L, at, "'to_day' must be > from_day %g (got %s%s)", f->from_day, SHOW(td),
+                GOT_AT(td, at));
         }
         if ((v = opt(e, "reorder_below_days")))
             f->has_reorder = num_b(L, v, "reorder_below_days", GE0, &f->reorder_below_days);

@@ -975,9 +975,12 @@ static void test_scenario_extension_errors(void **state)
     const char *ov2[] = {"flows.f.to_day=5"};
     assert_errors(EXTENDED, ov2, 1, "--set:1:16: error: 'to_day' must be > from_day 5 (got 5)\n");
     const char *ov3[] = {"threats.ambush.loss_probability.beta.sd=0.5"};
+    /* At the override that made the distribution invalid, not at the
+     * file's mapping, which still says the old sd. */
     assert_errors(EXTENDED, ov3, 1,
-                  "t.yaml:17:31: error: 'loss_probability' is not a valid distribution: "
-                  "beta needs 0 < sd < sqrt(mean (1 - mean))\n");
+                  "--set:1:41: error: 'loss_probability' is not a valid distribution: "
+                  "beta needs 0 < sd < sqrt(mean (1 - mean)) "
+                  "(got {beta: {mean: 0.35, sd: 0.5}})\n");
     const char *ov4[] = {"threats.ambush.driver_death_probability=1.5"};
     assert_errors(EXTENDED, ov4, 1,
                   "--set:1:41: error: 'driver_death_probability' must be between 0 and 1 "
