@@ -158,6 +158,77 @@ static void test_stats_estimate_student_t(void **state)
     assert_int_equal(e.n, 0);
 }
 
+/* The per-stock summary of five hand-made replications, against values
+ * worked out here from the same numbers: first-shortage quantiles over
+ * the three replications that had one (days 2, 4 and 1) only, the day by
+ * which ceil(5 / 2) = 3 had been short (4: an odd count must round up),
+ * the share short on or before each day, and Student-t intervals from the
+ * spread of the replications (not of their mean). */
+static void test_stats_stock_summary_by_hand(void **state)
+{
+    (void)state;
+    struct cor_scenario *s = tu_load(
+        "scenario: { name: hand, horizon_days: 6, replications: 1 }\n"
+        "commodities: { fuel: {} }\n"
+        "nodes: { a: { kind: city } }\n"
+        "segments: []\n"
+        "cities: { a: { fuel: { stock: 1, capacity: 10, demand_per_day: 1 } } }\n");
+    struct cor_model *m = cor_model_new(s, s->horizon_days);
+    struct cor_agg *a = cor_agg_new(m);
+    struct cor_rep_result r;
+    cor_rep_result_init(&r, m);
+    const int first[5] = {2, -1, 4, -1, 1};
+    const double unmet[5] = {4.0, 0.0, 2.5, 0.0, 5.0};
+    for (int i = 0; i < 5; i++) {
+        memset(r.stocks, 0, sizeof *r.stocks);
+        r.stocks[0].first_short = first[i];
+        r.stocks[0].unmet = unmet[i];
+        for (int d = 0; d < 6; d++)
+            r.day_short[d] = first[i] >= 0 && d >= first[i];
+        r.stocks[0].shortage_days = first[i] >= 0 ? 6 - first[i] : 0;
+        cor_agg_add(a, &r);
+    }
+    struct cor_results *res = cor_agg_finish(a, 1);
+    const struct cor_stock_result *k = &res->stocks[0];
+    assert_int_equal(k->reps_short, 3);
+    tu_assert_near(k->p_shortage, 0.6, 1e-15);
+    const double sorted[3] = {1, 2, 4};
+    tu_assert_near(k->first_p10, gsl_stats_quantile_from_sorted_data(sorted, 1, 3, 0.1), 1e-12);
+    tu_assert_near(k->first_p50, 2.0, 0.0);
+    tu_assert_near(k->first_p90, gsl_stats_quantile_from_sorted_data(sorted, 1, 3, 0.9), 1e-12);
+    assert_int_equal(k->half_reps_by, 4);
+    /* Short on or before day d: 0, 1, 2, 2, 3, 3 of 5. */
+    const double by[6] = {0, 1, 2, 2, 3, 3};
+    for (int d = 0; d < 6; d++) {
+        tu_assert_near(cor_results_day(res, d, 0)->p_short_by, by[d] / 5, 1e-15);
+        tu_assert_near(cor_results_day(res, d, 0)->p_short, by[d] / 5, 1e-15);
+    }
+    double mean = gsl_stats_mean(unmet, 1, 5), sd = gsl_stats_sd(unmet, 1, 5);
+    double half = gsl_cdf_tdist_Pinv(0.975, 4) * sd / sqrt(5.0);
+    tu_assert_near(k->unmet.mean, mean, 1e-12);
+    tu_assert_near(k->unmet.lo, mean - half, 1e-12);
+    tu_assert_near(k->unmet.hi, mean + half, 1e-12);
+    cor_results_free(res);
+
+    /* A sixth replication, never short: ceil(6 / 2) = 3 is still reached
+     * on day 4, and nowhere with one more that is never short. */
+    r.stocks[0].first_short = -1;
+    memset(r.day_short, 0, 6);
+    cor_agg_add(a, &r);
+    res = cor_agg_finish(a, 1);
+    assert_int_equal(res->stocks[0].half_reps_by, 4);
+    cor_results_free(res);
+    cor_agg_add(a, &r);
+    res = cor_agg_finish(a, 1);
+    assert_int_equal(res->stocks[0].half_reps_by, -1);
+    cor_results_free(res);
+
+    cor_rep_result_fini(&r);
+    cor_agg_free(a);
+    cor_model_free(m);
+    cor_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -165,6 +236,7 @@ int main(void)
         cmocka_unit_test(test_stats_stock_percentiles_count_past_a_byte),
         cmocka_unit_test(test_stats_stock_percentiles_match_gsl),
         cmocka_unit_test(test_stats_estimate_student_t),
+        cmocka_unit_test(test_stats_stock_summary_by_hand),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
