@@ -406,12 +406,167 @@ static void test_engine_fleet_returns(void **state)
      * t=18: skip; t=20 4 back, t=24: 4; t=26 4 back, t=30: 4; t=32 2 back,
      * t=36: 2; ... a cycle of 20 h: dispatch pattern repeats. Delivered
      * trucks = dispatched trucks whose arrival (t + 10) is within 96 h. */
-    assert_true(r->corridor.departures_skipped.mean > 0);
-    double delivered = r->stocks[0].delivered.mean;
-    assert_true(delivered > 0 && fmod(delivered, 1.0) == 0.0);
-    /* Never more than the fleet on the road: 10 trucks x 96 h / 20 h cycle. */
-    assert_true(delivered <= 10.0 * 96 / 20 + 10);
+    /* Played out by hand over the 16 departures (0, 6, ..., 90; returns at
+     * an instant come before a departure there, both being arrival-class
+     * first): 4, 4, 2, skip, 4, 4, 2, skip, ... four skips, and 40 trucks
+     * delivered by hour 96 (the last departures' arrivals, 90 + 10 and
+     * 84 + 10 = 94, fall after and before it). */
+    tu_assert_near(r->corridor.departures_skipped.mean, 4, 0);
+    tu_assert_near(r->stocks[0].delivered.mean, 40, 0);
     cor_results_free(r);
+    cor_scenario_free(s);
+}
+
+/* Ties (DESIGN §2): a delivery at exactly the end of day 0 (t = 24) is
+ * stocked before that day's consumption, so day 0 is not short. */
+static void test_engine_delivery_at_day_end_counts_that_day(void **state)
+{
+    (void)state;
+    static const char y[] =
+        "scenario: { name: boundary, horizon_days: 3, replications: 1 }\n"
+        "commodities: { fuel: {} }\n"
+        "nodes: { a: { kind: port }, b: { kind: city } }\n"
+        "segments: [ { from: a, to: b, km: 240, speed_kmh: 10 } ]\n"
+        "cities: { b: { fuel: { stock: 0, capacity: 100, demand_per_day: 10 } } }\n"
+        "flows:\n"
+        "  - { id: f, commodity: fuel, route: [a, b], trucks: 1, payload: 10,\n"
+        "      every_hours: 1000 }\n";
+    struct cor_scenario *s = tu_load(y);
+    struct cor_results *r = tu_run(s, 1, 1);
+    const struct cor_stock_result *k = &r->stocks[0];
+    tu_assert_near(cor_results_day(r, 0, 0)->delivered_mean, 10, 0);
+    assert_true(cor_results_day(r, 0, 0)->p_short == 0.0);
+    assert_true(k->first_p50 == 1.0);
+    tu_assert_near(k->shortage_days.mean, 2, 0);
+    tu_assert_near(k->unmet.mean, 20, 0);
+    cor_results_free(r);
+    cor_scenario_free(s);
+}
+
+/* A delivery larger than the room left: the room is taken and only the
+ * excess turned away. */
+static void test_engine_capacity_turns_away_only_the_excess(void **state)
+{
+    (void)state;
+    static const char y[] =
+        "scenario: { name: room, horizon_days: 2, replications: 1 }\n"
+        "commodities: { fuel: {} }\n"
+        "nodes: { a: { kind: port }, b: { kind: city } }\n"
+        "segments: [ { from: a, to: b, km: 10, speed_kmh: 10 } ]\n"
+        "cities: { b: { fuel: { stock: 95, capacity: 100, demand_per_day: 0 } } }\n"
+        "flows:\n"
+        "  - { id: f, commodity: fuel, route: [a, b], trucks: 2, payload: 5,\n"
+        "      every_hours: 1000 }\n";
+    struct cor_scenario *s = tu_load(y);
+    struct cor_results *r = tu_run(s, 1, 1);
+    tu_assert_near(r->stocks[0].delivered.mean, 5, 0);
+    tu_assert_near(r->stocks[0].turned_away.mean, 5, 0);
+    tu_assert_near(r->stocks[0].final_stock.mean, 100, 0);
+    cor_results_free(r);
+    cor_scenario_free(s);
+}
+
+/* A convoy wiped out under escort sends its unit back at once (DESIGN §2):
+ * with one unit, a sure ambush and a sure loss, every convoy still gets
+ * the unit when it leaves (6 h apart, the unit back after 1 h). */
+static void test_engine_wiped_out_convoy_frees_its_escort(void **state)
+{
+    (void)state;
+    static const char y[] =
+        "scenario: { name: wipe, horizon_days: 2, replications: 1 }\n"
+        "commodities: { fuel: {} }\n"
+        "nodes: { a: { kind: port }, b: { kind: city } }\n"
+        "segments: [ { from: a, to: b, km: 10, speed_kmh: 10, hazard: 1e9 } ]\n"
+        "cities: { b: { fuel: { capacity: 1e9 } } }\n"
+        "escorts: { e: { units: 1, from: a, to: b, loss_probability: 1,\n"
+        "                return_hours: 1 } }\n"
+        "flows:\n"
+        "  - { id: f, commodity: fuel, route: [a, b], trucks: 2, payload: 1,\n"
+        "      every_hours: 6, escort: e }\n"
+        "threats:\n"
+        "  ambush: { loss_probability: 0 }\n";
+    struct cor_scenario *s = tu_load(y);
+    struct cor_model *m;
+    struct cor_rep_result *out = trace_run(s, &m);
+    int starts = 0, wiped = 0, waits = 0;
+    for (long i = 0; i < out->ntrace; i++) {
+        const struct cor_trace_event *ev = &out->trace[i];
+        if (ev->kind == COR_TRACE_ESCORT_START) {
+            tu_assert_near(ev->t, 6.0 * starts, 0); /* when it leaves */
+            starts++;
+        }
+        wiped += ev->kind == COR_TRACE_WIPED_OUT;
+        waits += ev->kind == COR_TRACE_ESCORT_WAIT;
+    }
+    /* Departures at 0, 6, ..., 48 (the horizon's last instant runs). */
+    assert_int_equal(starts, 9);
+    assert_int_equal(wiped, 9);
+    assert_int_equal(waits, 0);
+    trace_done(out, m);
+    cor_scenario_free(s);
+}
+
+/* Deterrence (DESIGN §2): an ambush suspends the ambushed convoy's flow
+ * over [t, t + d), and overlapping suspensions last to the later end. One
+ * flow's convoys are all ambushed ten hours out while it keeps departing
+ * every hour, so suspensions of random lengths (exponential, mean 12 h)
+ * overlap; a second flow on a safe road is never suspended. Replaying
+ * the trace: each departure of the first flow comes at or after the end
+ * of every suspension begun before it, and each cancelled one inside one. */
+static void test_engine_suspensions_overlap_and_stay_with_their_flow(void **state)
+{
+    (void)state;
+    static const char y[] =
+        "scenario: { name: suspend, horizon_days: 60, seed: 5, replications: 1 }\n"
+        "commodities: { fuel: {} }\n"
+        "nodes: { a: { kind: port }, m: {}, b: { kind: city }, c: { kind: city } }\n"
+        "segments:\n"
+        "  - { from: a, to: m, km: 100, speed_kmh: 10 }\n"
+        "  - { from: m, to: b, km: 10, speed_kmh: 10, hazard: 1e9 }\n"
+        "  - { from: a, to: c, km: 10, speed_kmh: 10 }\n"
+        "cities: { b: { fuel: { capacity: 1e12 } }, c: { fuel: { capacity: 1e12 } } }\n"
+        "flows:\n"
+        "  - { id: f, commodity: fuel, route: [a, m, b], trucks: 1, payload: 1,\n"
+        "      every_hours: 1 }\n"
+        "  - { id: g, commodity: fuel, route: [a, c], trucks: 1, payload: 1,\n"
+        "      every_hours: 1 }\n"
+        "threats:\n"
+        "  ambush: { loss_probability: 0,\n"
+        "            deterrence: { probability: 1, suspend_days: { exponential: 0.5 } } }\n";
+    struct cor_scenario *s = tu_load(y);
+    struct cor_model *m;
+    struct cor_rep_result *out = trace_run(s, &m);
+    double until = -1.0;
+    int departed = 0, cancelled = 0, inside = 0, g_departed = 0;
+    for (long i = 0; i < out->ntrace; i++) {
+        const struct cor_trace_event *ev = &out->trace[i];
+        if (ev->flow == 1) {
+            assert_int_not_equal(ev->kind, COR_TRACE_CANCEL);
+            g_departed += ev->kind == COR_TRACE_DEPART;
+            continue;
+        }
+        if (ev->kind == COR_TRACE_SUSPEND) {
+            /* amount: the suspension's end less t */
+            double end = ev->t + ev->amount;
+            inside += end <= until + 1e-9; /* begun and ended inside another */
+            if (end > until)
+                until = end;
+        } else if (ev->kind == COR_TRACE_DEPART) {
+            if (!(ev->t >= until - 1e-9))
+                fail_msg("departure at %.6f h inside a suspension to %.6f h", ev->t, until);
+            departed++;
+        } else if (ev->kind == COR_TRACE_CANCEL) {
+            if (!(ev->t < until + 1e-9))
+                fail_msg("departure cancelled at %.6f h, suspended to %.6f h", ev->t, until);
+            cancelled++;
+        }
+    }
+    /* Every hour from 0 to 1440, the horizon's last instant included. */
+    assert_int_equal(departed + cancelled, 60 * 24 + 1);
+    assert_true(departed > 20 && cancelled > 20);
+    assert_true(inside > 0); /* the overlap the rule is about did occur */
+    assert_int_equal(g_departed, 60 * 24 + 1);
+    trace_done(out, m);
     cor_scenario_free(s);
 }
 
@@ -851,6 +1006,10 @@ int main(void)
         cmocka_unit_test(test_engine_season_speed),
         cmocka_unit_test(test_engine_deterrence_cancels),
         cmocka_unit_test(test_engine_fleet_returns),
+        cmocka_unit_test(test_engine_delivery_at_day_end_counts_that_day),
+        cmocka_unit_test(test_engine_capacity_turns_away_only_the_excess),
+        cmocka_unit_test(test_engine_wiped_out_convoy_frees_its_escort),
+        cmocka_unit_test(test_engine_suspensions_overlap_and_stay_with_their_flow),
         cmocka_unit_test(test_engine_dwell_at_node),
         cmocka_unit_test(test_engine_every_kind_of_stop),
         cmocka_unit_test(test_engine_flow_window),
