@@ -74,8 +74,13 @@ static void test_calibration_default_onset_and_recovery(void **state)
     assert_true(b->p_shortage > 0.9);
     if (!(b->first_p50 >= 27 && b->first_p50 <= 36))
         fail_msg("median first shortage day %g outside the observed 27-36", b->first_p50);
-    /* The crisis: at day 54 (schools closed) most replications are short
-     * or rationing; by day 90, after the mega-convoys, few are short. */
+    /* The crisis: at day 54 (schools closed) a large share of replications
+     * is short; by day 90, after the mega-convoys, few are. The sources
+     * give no share, so 0.4 and 0.2 are what "the worst of the crisis" and
+     * "stations reopen" are taken to mean (docs/calibration.md), not
+     * statistical tolerances. Estimated from 400 replications, a share
+     * has a standard error of at most 0.025, so the model's 0.52-0.55 and
+     * 0.08 lie about 5 standard errors inside them. */
     assert_true(cor_results_day(r, 54, k)->p_short > 0.4);
     assert_true(cor_results_day(r, 90, k)->p_short < 0.2);
     cor_results_free(r);

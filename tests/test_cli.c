@@ -111,8 +111,9 @@ static void test_cli_table_default(void **state)
     tu_outcome_free(&o);
 }
 
-/* Byte-identical files for 1 and 2 threads, plots included; another seed
- * changes the numbers. */
+/* Byte-identical files for 1, 2, 3 and 32 threads (more threads than
+ * cores, and than replications), plots included; another seed changes the
+ * numbers. */
 static void test_cli_threads_and_seed_reproducible(void **state)
 {
     (void)state;
@@ -125,19 +126,34 @@ static void test_cli_threads_and_seed_reproducible(void **state)
                            "--quiet", "--out", tu_in(tmpdir, "t2"), NULL);
     struct tu_outcome c = run("run", "--reps", "24", "--seed", "10", "--threads", "2",
                            "--quiet", "--out", tu_in(tmpdir, "t3"), NULL);
+    struct tu_outcome d = run("run", "--reps", "24", "--seed", "9", "--threads", "3",
+                           "--quiet", "--out", tu_in(tmpdir, "t4"), NULL);
+    struct tu_outcome e = run("run", "--reps", "24", "--seed", "9", "--threads", "32",
+                           "--quiet", "--out", tu_in(tmpdir, "t5"), NULL);
     assert_int_equal(a.status, 0);
     assert_int_equal(b.status, 0);
     assert_int_equal(c.status, 0);
+    assert_int_equal(d.status, 0);
+    assert_int_equal(e.status, 0);
     for (int i = 0; i < nfiles; i++) {
-        char p1[400], p2[400], p3[400];
+        char p1[400], p2[400], p3[400], p4[400], p5[400];
         snprintf(p1, sizeof p1, "%s/t1/%s", tmpdir, files[i]);
         snprintf(p2, sizeof p2, "%s/t2/%s", tmpdir, files[i]);
         snprintf(p3, sizeof p3, "%s/t3/%s", tmpdir, files[i]);
+        snprintf(p4, sizeof p4, "%s/t4/%s", tmpdir, files[i]);
+        snprintf(p5, sizeof p5, "%s/t5/%s", tmpdir, files[i]);
         char *x = tu_slurp(p1), *y = tu_slurp(p2), *z = tu_slurp(p3);
+        char *y3 = tu_slurp(p4), *y32 = tu_slurp(p5);
         assert_non_null(x);
         assert_non_null(y);
         assert_non_null(z);
+        assert_non_null(y3);
+        assert_non_null(y32);
         assert_string_equal(x, y);
+        assert_string_equal(x, y3);
+        assert_string_equal(x, y32);
+        free(y3);
+        free(y32);
         /* The summary and the plots print their seed, so they differ
          * whatever the numbers; the CSVs show that the numbers changed. */
         if (i == 1 || i == 2)
@@ -149,6 +165,8 @@ static void test_cli_threads_and_seed_reproducible(void **state)
     tu_outcome_free(&a);
     tu_outcome_free(&b);
     tu_outcome_free(&c);
+    tu_outcome_free(&d);
+    tu_outcome_free(&e);
 }
 
 /* A bad scenario: exit 2, compiler-style message, nothing written. */

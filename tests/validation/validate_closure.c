@@ -167,12 +167,12 @@ static double mean_p_closed(double nu, double m, double T)
  * the count returns to zero. */
 struct seg_walk {
     double count_integral, closed_time;
-    long waited, entered_after_wait, starts;
+    long waited, starts;
 };
 
 static struct seg_walk walk_segment(const struct cor_rep_result *r, int seg, double T)
 {
-    struct seg_walk w = {0, 0, 0, 0, 0};
+    struct seg_walk w = {0, 0, 0, 0};
     int count = 0;
     double last = 0.0;
     long waiting = 0;
@@ -204,13 +204,16 @@ static struct seg_walk walk_segment(const struct cor_rep_result *r, int seg, dou
             if (waiting > 0) {
                 assert_true(ev->t == last);
                 waiting--;
-                w.entered_after_wait++;
             }
             break;
         default:
             break;
         }
     }
+    /* Every convoy that waited got through, except those the segment,
+     * still closed at the horizon, holds. */
+    if (waiting > 0 && count == 0)
+        fail_msg("%ld convoys still wait on the open segment at the horizon", waiting);
     w.count_integral += count * (T - last);
     w.closed_time += (count > 0) * (T - last);
     return w;
@@ -232,9 +235,6 @@ static void test_validate_closure_random_little(void **state)
         vstat_add(&cnt_pq, a.count_integral / T);
         vstat_add(&closed_pq, a.closed_time / T);
         vstat_add(&cnt_rs, b.count_integral / T);
-        /* Waiting convoys all got through, except those still waiting at
-         * the horizon. */
-        assert_true(a.entered_after_wait <= a.waited);
         double n = (double)v.r.dispatched;
         waited += (double)a.waited;
         convoys += n;

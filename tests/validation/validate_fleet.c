@@ -231,8 +231,10 @@ static void test_validate_fleet_balance(void **state)
             }
         }
         /* The balance at the horizon: N = waiting + travelling + returning +
-         * destroyed, from three independent tallies (flow-level waiting,
-         * convoy-level trucks on board, deliveries not yet back). */
+         * destroyed, summed from the flow-level waiting, the convoy-level
+         * trucks on board and the deliveries not yet back. The per-event
+         * checks above already hold each of these to the engine's, so this
+         * cannot fail on its own: it states the invariant they add up to. */
         long travelling[2] = {0, 0};
         for (size_t k = 0; k < cap; k++)
             if (trucks_of[k] > 0)
