@@ -274,48 +274,57 @@ static const char *got_at(const struct cor_ynode *n, const struct cor_ynode *at,
 
 #define FLOWN 256
 
-/* Appends s to buf (size FLOWN) at *o, as much as fits. */
-static void flow_put(char *buf, size_t *o, const char *s)
+/* Text built into a buffer of FLOWN bytes; `cut` once something did not
+ * fit. */
+struct flow_buf {
+    char *t;
+    size_t o;
+    bool cut;
+};
+
+static void flow_put(struct flow_buf *b, const char *s)
 {
     size_t k = strlen(s);
-    if (k > FLOWN - 1 - *o)
-        k = FLOWN - 1 - *o;
-    memcpy(buf + *o, s, k);
-    *o += k;
-    buf[*o] = '\0';
+    if (k > FLOWN - 1 - b->o) {
+        k = FLOWN - 1 - b->o;
+        b->cut = true;
+    }
+    memcpy(b->t + b->o, s, k);
+    b->o += k;
+    b->t[b->o] = '\0';
 }
 
-static void flow_append(const struct cor_ynode *n, char *buf, size_t *o)
+static void flow_append(struct flow_buf *b, const struct cor_ynode *n)
 {
     if (n->kind == COR_YNODE_SCALAR) {
-        flow_put(buf, o, SHOW(n));
+        flow_put(b, SHOW(n));
         return;
     }
     bool map = n->kind == COR_YNODE_MAP;
-    flow_put(buf, o, map ? "{" : "[");
+    flow_put(b, map ? "{" : "[");
     for (size_t i = 0; i < n->n; i++) {
         if (i)
-            flow_put(buf, o, ", ");
+            flow_put(b, ", ");
         if (map) {
-            flow_put(buf, o, SHOW(n->keys[i]));
-            flow_put(buf, o, ": ");
+            flow_put(b, SHOW(n->keys[i]));
+            flow_put(b, ": ");
         }
-        flow_append(n->items[i], buf, o);
+        flow_append(b, n->items[i]);
     }
-    flow_put(buf, o, map ? "}" : "]");
+    flow_put(b, map ? "}" : "]");
 }
 
 /* A small value (a distribution) as one line of YAML flow style, for
  * "(got ...)": `{normal: {mean: -3, sd: 2}}`, overrides applied; cut with
- * "..." if longer than FLOWN. */
+ * "..." if longer than FLOWN - 1 bytes. */
 static const char *flow_text(const struct cor_ynode *n, char *buf)
 {
-    size_t o = 0;
+    struct flow_buf b = {buf, 0, false};
     buf[0] = '\0';
-    flow_append(n, buf, &o);
-    if (o == FLOWN - 1) {
+    flow_append(&b, n);
+    if (b.cut) {
         /* Cut on a character boundary, as show_text does. */
-        o = FLOWN - 4;
+        size_t o = FLOWN - 4;
         while (o > 0 && ((unsigned char)buf[o] & 0xC0) == 0x80)
             o--;
         memcpy(buf + o, "...", 4);
