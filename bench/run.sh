@@ -15,7 +15,9 @@
 #     difference between two run lengths, so loading and reporting cancel
 #     out. Instruction counts do not depend on the machine's load, so they
 #     are the figure to compare changes by on a shared or noisy machine;
-#   - the default scenario's wall time (target: under 1 s).
+#   - the default scenario's wall time (target: under 1 s);
+#   - the host's state before and after (bench/host_probe.c): how much of
+#     a core a thread gets, which the guest's load average does not show.
 # With --micro it also builds and runs the engine, M/M/1, event-queue and
 # RNG micro benchmarks (bench/engine_bench.c, bench/mm1_bench.c,
 # bench/queue_bench.c, bench/rng_bench.c).
@@ -46,7 +48,7 @@ while [ $# -gt 0 ]; do
         [ $# -ge 2 ] || { echo "bench: --bin needs a file" >&2; exit 2; }
         BIN=$2 build=0
         shift ;;
-    -h | --help) sed -n '3,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '3,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option '$1' (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -95,6 +97,18 @@ run_once() {
     echo "$(echo "$t0 $t1" | awk '{printf "%.4f", $2 - $1}') $ev"
 }
 
+# The host's state: how much of a core a thread gets now (bench/host_probe.c),
+# taken before and after the timed runs.
+cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L bench/host_probe.c -o $B/host_probe
+probe() {
+    when=$1
+    # shellcheck disable=SC2046 # three numbers, split on purpose
+    set -- $($B/host_probe)
+    echo "host probe, $when: $1 independent additions per cycle (median; highest $2)" \
+        "at $3 GHz; 5.1 when the core is the thread's own (bench/host_probe.c)"
+    csv "host_adds_per_cycle_$when" "$1" adds/cycle
+}
+
 ncpu=$(nproc)
 model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 mhz=$(sed -n 's/^cpu MHz[[:space:]]*: //p' /proc/cpuinfo | head -1)
@@ -103,6 +117,7 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "corridor benchmark — $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo '+dirty'), $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "machine: $model, $ncpu CPUs at ${mhz} MHz, $mem RAM; load average $load"
 echo "scenario: $SCN; binary: $BIN"
+probe start
 echo
 
 # ---- 1 -> 2 threads, and one-thread throughput ------------------------------
@@ -249,5 +264,6 @@ if [ $micro = 1 ]; then
     echo
 fi
 
+probe end
 rm -f $B/bench-out $B/bench-t1 $B/bench-t2 $B/bench-ratio $B/bench-time $B/bench-cg.out $B/bench-cg.err
 echo "CSV: $CSV"
