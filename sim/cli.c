@@ -101,9 +101,16 @@ static void stdout_failed(void)
 }
 
 /* Writes the result to stdout in format f; false (said on stderr) if it
- * could not be written whole. */
+ * could not be written whole. Through one buffer of the size a pipe holds,
+ * so that a result up to 64 KiB goes out in one write: a reader that stops
+ * early, such as `head -3`, has it all before it exits, and the run does
+ * not fail on the rest. Nothing has been written to stdout before. */
 static bool write_stdout(const struct cor_results *res, enum cor_format f)
 {
+    /* glibc ignores the size when given no buffer: give it one. Static,
+     * for stdout keeps it until exit. */
+    static char buf[1 << 16];
+    setvbuf(stdout, buf, _IOFBF, sizeof buf);
     errno = 0;
     if (cor_report_write(stdout, res, f) == COR_OK && fflush(stdout) == 0)
         return true;

@@ -94,51 +94,98 @@ double cor_dist_mean(const struct cor_dist *d)
     return 0.0;
 }
 
+/* Bits of the parameters a, b, c. */
+#define PA 1u
+#define PB 2u
+#define PC 4u
+
+const char *cor_dist_check_which(const struct cor_dist *d, int positive_mean,
+                                 unsigned *which)
+{
+    unsigned w = 0;
+    const char *why = NULL;
+    if (!isfinite(d->a) || !isfinite(d->b) || !isfinite(d->c)) {
+        w = (isfinite(d->a) ? 0 : PA) | (isfinite(d->b) ? 0 : PB) | (isfinite(d->c) ? 0 : PC);
+        why = "parameters must be finite numbers";
+    } else {
+        switch (d->kind) {
+        case COR_DIST_CONST:
+            w = PA;
+            if (d->a < 0)
+                why = "must be >= 0";
+            else if (positive_mean && d->a <= 0)
+                why = "must be > 0";
+            break;
+        case COR_DIST_EXPONENTIAL:
+            w = PA;
+            why = d->a > 0 ? NULL : "exponential needs mean > 0";
+            break;
+        case COR_DIST_UNIFORM:
+            if (d->a < 0 || d->b < d->a) {
+                w = PA | PB;
+                why = "uniform needs 0 <= min <= max";
+            } else if (positive_mean && d->b <= 0) {
+                w = PB;
+                why = "uniform needs max > 0";
+            }
+            break;
+        case COR_DIST_NORMAL:
+            if (d->a <= 0) {
+                w = PA;
+                why = "normal needs mean > 0";
+            } else if (d->b < 0) {
+                w = PB;
+                why = "normal needs sd >= 0";
+            }
+            break;
+        case COR_DIST_LOGNORMAL:
+            if (d->a <= 0) {
+                w = PA;
+                why = "lognormal needs median > 0";
+            } else if (d->b < 0) {
+                w = PB;
+                why = "lognormal needs sigma >= 0";
+            }
+            break;
+        case COR_DIST_GAMMA:
+            if (d->a <= 0) {
+                w = PA;
+                why = "gamma needs mean > 0";
+            } else if (d->b <= 0 || d->b > 100) {
+                w = PB;
+                why = "gamma needs 0 < cv <= 100";
+            }
+            break;
+        case COR_DIST_TRIANGULAR:
+            if (d->a < 0 || d->b < d->a || d->c < d->b) {
+                w = PA | PB | PC;
+                why = "triangular needs 0 <= min <= mode <= max";
+            } else if (positive_mean && d->c <= 0) {
+                w = PC;
+                why = "triangular needs max > 0";
+            }
+            break;
+        case COR_DIST_BETA:
+            if (!(d->a > 0 && d->a < 1)) {
+                w = PA;
+                why = "beta needs 0 < mean < 1";
+            } else if (!(d->b > 0 && d->b * d->b < d->a * (1 - d->a))) {
+                w = PA | PB;
+                why = "beta needs 0 < sd < sqrt(mean (1 - mean))";
+            }
+            break;
+        default:
+            w = PA | PB | PC;
+            why = "unknown distribution";
+            break;
+        }
+    }
+    if (which)
+        *which = why ? w : 0;
+    return why;
+}
+
 const char *cor_dist_check(const struct cor_dist *d, int positive_mean)
 {
-    if (!isfinite(d->a) || !isfinite(d->b) || !isfinite(d->c))
-        return "parameters must be finite numbers";
-    switch (d->kind) {
-    case COR_DIST_CONST:
-        if (d->a < 0)
-            return "must be >= 0";
-        if (positive_mean && d->a <= 0)
-            return "must be > 0";
-        return NULL;
-    case COR_DIST_EXPONENTIAL:
-        return d->a > 0 ? NULL : "exponential needs mean > 0";
-    case COR_DIST_UNIFORM:
-        if (d->a < 0 || d->b < d->a)
-            return "uniform needs 0 <= min <= max";
-        if (positive_mean && d->b <= 0)
-            return "uniform needs max > 0";
-        return NULL;
-    case COR_DIST_NORMAL:
-        if (d->a <= 0)
-            return "normal needs mean > 0";
-        return d->b >= 0 ? NULL : "normal needs sd >= 0";
-    case COR_DIST_LOGNORMAL:
-        if (d->a <= 0)
-            return "lognormal needs median > 0";
-        return d->b >= 0 ? NULL : "lognormal needs sigma >= 0";
-    case COR_DIST_GAMMA:
-        if (d->a <= 0)
-            return "gamma needs mean > 0";
-        if (d->b <= 0 || d->b > 100)
-            return "gamma needs 0 < cv <= 100";
-        return NULL;
-    case COR_DIST_TRIANGULAR:
-        if (d->a < 0 || d->b < d->a || d->c < d->b)
-            return "triangular needs 0 <= min <= mode <= max";
-        if (positive_mean && d->c <= 0)
-            return "triangular needs max > 0";
-        return NULL;
-    case COR_DIST_BETA:
-        if (!(d->a > 0 && d->a < 1))
-            return "beta needs 0 < mean < 1";
-        if (!(d->b > 0 && d->b * d->b < d->a * (1 - d->a)))
-            return "beta needs 0 < sd < sqrt(mean (1 - mean))";
-        return NULL;
-    }
-    return "unknown distribution";
+    return cor_dist_check_which(d, positive_mean, NULL);
 }

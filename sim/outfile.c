@@ -217,16 +217,25 @@ enum cor_status cor_outfile_check_dir(const char *dir, struct cor_diag *diag)
         cor_diag_add(diag, NULL, 0, 0,
                      "--out %s: cannot create it: %s is not a directory", dir, parent);
         st = COR_EINPUT;
-    } else if (mkdir(dir, 0777) != 0) {
-        /* Made and removed again at once, rather than judged by access(2):
-         * a parent that looks writable may still refuse (/proc, /sys, a
-         * read-only bind mount), which would otherwise be found only after
-         * the run, when the directory is made for real. */
-        cor_diag_add(diag, NULL, 0, 0, "--out %s: cannot create it in %s: %s", dir, parent,
-                     strerror(errno));
-        st = COR_EINPUT;
     } else {
-        rmdir(dir);
+        /* A directory of a name no one else uses is made in the parent and
+         * removed again, rather than the parent judged by access(2): a
+         * parent that looks writable may still refuse (/proc, /sys, a
+         * read-only bind mount), which would otherwise be found only after
+         * the run. DIR's own name is never made or removed here: another
+         * run making the same --out at the same time must not see it come
+         * and go. */
+        size_t n = strlen(parent) + sizeof "/.corridor-check-XXXXXX";
+        char *probe = cor_malloc(n);
+        snprintf(probe, n, "%s/.corridor-check-XXXXXX", parent);
+        if (!mkdtemp(probe)) {
+            cor_diag_add(diag, NULL, 0, 0, "--out %s: cannot create it in %s: %s", dir,
+                         parent, strerror(errno));
+            st = COR_EINPUT;
+        } else {
+            rmdir(probe);
+        }
+        free(probe);
     }
     free(parent);
     return st;

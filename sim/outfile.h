@@ -41,9 +41,10 @@ enum cor_status cor_outfile_mkdir(const char *dir, struct cor_diag *diag);
 
 /* Whether cor_outfile_mkdir and the writes into `dir` can succeed, asked
  * before a long run rather than found out after it: `dir` is a writable
- * directory, or does not exist and can be made in its parent (it is made
- * and removed again). Leaves nothing behind. COR_EINPUT with the reason in
- * `diag` otherwise. */
+ * directory, or does not exist and its parent takes new directories (a
+ * hidden one of a unique name is made there and removed again). Creates
+ * nothing under DIR's own name. COR_EINPUT with the reason in `diag`
+ * otherwise. */
 enum cor_status cor_outfile_check_dir(const char *dir, struct cor_diag *diag);
 
 #endif

@@ -247,15 +247,39 @@ static const struct cor_ynode *newer(const struct cor_ynode *a, const struct cor
     return b && b->override > a->override ? b : a;
 }
 
-/* The newest node of a value (a distribution's mapping and its
- * parameters), by the same rule. */
-static const struct cor_ynode *newest_in(const struct cor_ynode *n)
+/* Where an error about mapping n's keys goes (a distribution that names
+ * two, or the wrong one): at the newest key, which an override added. */
+static const struct cor_ynode *newest_key(const struct cor_ynode *n)
 {
-    const struct cor_ynode *best = n;
-    if (n->kind != COR_YNODE_SCALAR)
-        for (size_t i = 0; i < n->n; i++)
-            best = newer(best, newest_in(n->items[i]));
-    return best;
+    const struct cor_ynode *at = n;
+    for (size_t i = 0; n->kind == COR_YNODE_MAP && i < n->n; i++)
+        at = newer(at, n->keys[i]);
+    return at;
+}
+
+/* Where an error about the distribution n goes: at the newest of the
+ * parameters its failed check involves (bits of `which`, as
+ * cor_dist_check_which gives them), or at n. The parameters are in v: the
+ * one scalar, a sequence by position, or a mapping under names[0..nnames).
+ * A parameter an override left alone is not blamed for its change. */
+static const struct cor_ynode *dist_at(const struct cor_ynode *n, const struct cor_ynode *v,
+                                       const char *const *names, size_t nnames,
+                                       unsigned which)
+{
+    const struct cor_ynode *at = n;
+    for (size_t i = 0; i < 3; i++) {
+        if (!(which >> i & 1u))
+            continue;
+        const struct cor_ynode *p = NULL;
+        if (v->kind == COR_YNODE_SCALAR)
+            p = i == 0 ? v : NULL;
+        else if (v->kind == COR_YNODE_SEQ)
+            p = i < v->n ? v->items[i] : NULL;
+        else if (i < nnames)
+            p = cor_ynode_get(v, names[i]);
+        at = newer(at, p);
+    }
+    return at;
 }
 
 /* " at PLACE" naming node n in an error reported at another node `at`;
@@ -753,15 +777,16 @@ static bool duration(struct loader *L, const struct cor_ynode *n, const char *ke
     }
     if (n->kind != COR_YNODE_MAP || n->n != 1) {
         if (n->kind == COR_YNODE_MAP)
-            err(L, newest_in(n), "'%s' must name exactly one distribution (got %s)", key,
+            err(L, newest_key(n), "'%s' must name exactly one distribution (got %s)", key,
                 FLOW(n));
         else
             err(L, n, "'%s' must be a number or a distribution such as "
-                      "{exponential: MEAN} (got %s)", key, SHOW(n));
+                      "{exponential: MEAN} (got %s)", key, FLOW(n));
         return false;
     }
     const struct cor_ynode *k = n->keys[0], *v = n->items[0];
     double p[3] = {0, 0, 0};
+    const char *const *pnames = NULL; /* a mapping's parameter names */
     bool ok;
     if (strcmp(k->text, "exponential") == 0) {
         d.kind = COR_DIST_EXPONENTIAL;
@@ -778,14 +803,17 @@ static bool duration(struct loader *L, const struct cor_ynode *n, const char *ke
         static const char *const names[] = {"mean", "sd", NULL};
         d.kind = COR_DIST_NORMAL;
         ok = dist_map(L, v, "normal", names, p);
+        pnames = names;
     } else if (strcmp(k->text, "lognormal") == 0) {
         static const char *const names[] = {"median", "sigma", NULL};
         d.kind = COR_DIST_LOGNORMAL;
         ok = dist_map(L, v, "lognormal", names, p);
+        pnames = names;
     } else if (strcmp(k->text, "gamma") == 0) {
         static const char *const names[] = {"mean", "cv", NULL};
         d.kind = COR_DIST_GAMMA;
         ok = dist_map(L, v, "gamma", names, p);
+        pnames = names;
     } else {
         err(L, k, "unknown distribution '%s'%s", SHOWS(k->text),
             DYM(cor__suggest(k->text, DIST_NAMES, count_of(DIST_NAMES))));
@@ -796,10 +824,11 @@ static bool duration(struct loader *L, const struct cor_ynode *n, const char *ke
     d.a = p[0];
     d.b = p[1];
     d.c = p[2];
-    const char *why = cor_dist_check(&d, positive_mean);
+    unsigned which;
+    const char *why = cor_dist_check_which(&d, positive_mean, &which);
     if (why) {
-        err(L, newest_in(n), "'%s' is not a valid distribution: %s (got %s)", key, why,
-            FLOW(n));
+        err(L, dist_at(n, v, pnames, pnames ? 2 : 0, which),
+            "'%s' is not a valid distribution: %s (got %s)", key, why, FLOW(n));
         return false;
     }
     *out = d;
@@ -819,8 +848,8 @@ static bool probability(struct loader *L, const struct cor_ynode *n, const char 
         return true;
     }
     if (n->kind != COR_YNODE_MAP || n->n != 1 || strcmp(n->keys[0]->text, "beta") != 0) {
-        err(L, n, "'%s' must be a probability or {beta: {mean: M, sd: S}} (got %s)", key,
-            SHOW(n));
+        err(L, newest_key(n), "'%s' must be a probability or {beta: {mean: M, sd: S}} (got %s)",
+            key, FLOW(n));
         return false;
     }
     static const char *const names[] = {"mean", "sd", NULL};
@@ -828,10 +857,11 @@ static bool probability(struct loader *L, const struct cor_ynode *n, const char 
     if (!dist_map(L, n->items[0], "beta", names, p))
         return false;
     struct cor_dist d = {COR_DIST_BETA, p[0], p[1], 0};
-    const char *why = cor_dist_check(&d, 0);
+    unsigned which;
+    const char *why = cor_dist_check_which(&d, 0, &which);
     if (why) {
-        err(L, newest_in(n), "'%s' is not a valid distribution: %s (got %s)", key, why,
-            FLOW(n));
+        err(L, dist_at(n, n->items[0], names, 2, which),
+            "'%s' is not a valid distribution: %s (got %s)", key, why, FLOW(n));
         return false;
     }
     *out = d;
@@ -1712,9 +1742,10 @@ static void load_flows(struct loader *L, const struct cor_ynode *root)
         if ((v = opt(e, "start_hour")))
             num_b(L, v, "start_hour", GE0, &f->start_hour);
         const struct cor_ynode *fd = opt(e, "from_day"), *td = opt(e, "to_day");
-        if (fd)
-            num_b(L, fd, "from_day", GE0, &f->from_day);
-        if (td && num_b(L, td, "to_day", GE0, &f->to_day) && !(f->to_day > f->from_day)) {
+        /* A from_day already reported bad is not compared again. */
+        bool fok = !fd || num_b(L, fd, "from_day", GE0, &f->from_day);
+        bool tok = td && num_b(L, td, "to_day", GE0, &f->to_day);
+        if (fok && tok && !(f->to_day > f->from_day)) {
             const struct cor_ynode *at = newer(td, fd);
             err(L, at, "'to_day' must be > from_day %g (got %s%s)", f->from_day, SHOW(td),
                 GOT_AT(td, at));

@@ -467,8 +467,10 @@ static void test_engine_capacity_turns_away_only_the_excess(void **state)
 }
 
 /* A convoy wiped out under escort sends its unit back at once (DESIGN §2):
- * with one unit, a sure ambush and a sure loss, every convoy still gets
- * the unit when it leaves (6 h apart, the unit back after 1 h). */
+ * with one unit, a sure ambush on entry and a sure loss, every convoy
+ * still gets the unit when it leaves. Convoys leave 6 h apart and the unit
+ * takes 5.5 h to come back, so a release even half an hour late (at the
+ * leg's end, an hour on, say) would make the next convoy wait. */
 static void test_engine_wiped_out_convoy_frees_its_escort(void **state)
 {
     (void)state;
@@ -479,7 +481,7 @@ static void test_engine_wiped_out_convoy_frees_its_escort(void **state)
         "segments: [ { from: a, to: b, km: 10, speed_kmh: 10, hazard: 1e9 } ]\n"
         "cities: { b: { fuel: { capacity: 1e9 } } }\n"
         "escorts: { e: { units: 1, from: a, to: b, loss_probability: 1,\n"
-        "                return_hours: 1 } }\n"
+        "                return_hours: 5.5 } }\n"
         "flows:\n"
         "  - { id: f, commodity: fuel, route: [a, b], trucks: 2, payload: 1,\n"
         "      every_hours: 6, escort: e }\n"

@@ -39,5 +39,10 @@ double cor_dist_mean(const struct cor_dist *d);
  * e.g. "uniform needs min <= max". If positive_mean is set, the mean must
  * also be > 0 (intervals between departures, closure inter-arrivals). */
 const char *cor_dist_check(const struct cor_dist *d, int positive_mean);
+/* The same, and *which (if not NULL) gets the parameters the failed
+ * condition involves, as bits: 1 for a, 2 for b, 4 for c (0 when valid),
+ * so that an error can point at the value at fault. */
+const char *cor_dist_check_which(const struct cor_dist *d, int positive_mean,
+                                 unsigned *which);
 
 #endif
