@@ -173,20 +173,35 @@ static void test_dist_draw_is_sample(void **state)
 static void test_dist_check_rejects_bad_parameters(void **state)
 {
     (void)state;
-    struct cor_dist bad[] = {
-        {COR_DIST_CONST, -1, 0, 0},
-        {COR_DIST_EXPONENTIAL, 0, 0, 0},
-        {COR_DIST_UNIFORM, 5, 2, 0},
-        {COR_DIST_UNIFORM, -1, 2, 0},
-        {COR_DIST_NORMAL, 0, 1, 0},
-        {COR_DIST_NORMAL, 1, -1, 0},
-        {COR_DIST_LOGNORMAL, 0, 1, 0},
-        {COR_DIST_GAMMA, 1, 0, 0},
-        {COR_DIST_TRIANGULAR, 1, 0.5, 2},
-        {COR_DIST_EXPONENTIAL, NAN, 0, 0},
+    /* Each with the parameters its failed condition involves (bits: a 1,
+     * b 2, c 4), which the loader uses to point at the value at fault. */
+    const struct {
+        struct cor_dist d;
+        unsigned which;
+    } bad[] = {
+        {{COR_DIST_CONST, -1, 0, 0}, 1},          {{COR_DIST_EXPONENTIAL, 0, 0, 0}, 1},
+        {{COR_DIST_UNIFORM, 5, 2, 0}, 3},         {{COR_DIST_UNIFORM, -1, 2, 0}, 3},
+        {{COR_DIST_NORMAL, 0, 1, 0}, 1},          {{COR_DIST_NORMAL, 1, -1, 0}, 2},
+        {{COR_DIST_LOGNORMAL, 0, 1, 0}, 1},       {{COR_DIST_LOGNORMAL, 1, -1, 0}, 2},
+        {{COR_DIST_GAMMA, 1, 0, 0}, 2},           {{COR_DIST_GAMMA, -1, 1, 0}, 1},
+        {{COR_DIST_TRIANGULAR, 1, 0.5, 2}, 7},    {{COR_DIST_BETA, 1.5, 0.1, 0}, 1},
+        {{COR_DIST_BETA, 0.5, 0.6, 0}, 3},        {{COR_DIST_EXPONENTIAL, NAN, 0, 0}, 1},
+        {{COR_DIST_UNIFORM, 1, INFINITY, 0}, 2},
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        assert_non_null(cor_dist_check(&bad[i], 0));
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        unsigned which = 99;
+        assert_non_null(cor_dist_check(&bad[i].d, 0));
+        assert_non_null(cor_dist_check_which(&bad[i].d, 0, &which));
+        if (which != bad[i].which)
+            fail_msg("case %zu: parameters %u, expected %u", i, which, bad[i].which);
+    }
+    struct cor_dist tri = {COR_DIST_TRIANGULAR, 0, 0, 0};
+    unsigned which = 0;
+    assert_non_null(cor_dist_check_which(&tri, 1, &which)); /* max > 0 */
+    assert_int_equal(which, 4);
+    struct cor_dist fine = {COR_DIST_GAMMA, 5, 0.5, 0};
+    assert_null(cor_dist_check_which(&fine, 1, &which));
+    assert_int_equal(which, 0);
     struct cor_dist zero = cor_dist_const(0);
     assert_null(cor_dist_check(&zero, 0));
     assert_non_null(cor_dist_check(&zero, 1)); /* an interval must be > 0 */
