@@ -104,84 +104,67 @@ const char *cor_dist_check_which(const struct cor_dist *d, int positive_mean,
 {
     unsigned w = 0;
     const char *why = NULL;
+/* The condition failed: say why, and which parameters it involves. */
+#define FAIL(bits, msg) (w = (bits), why = (msg))
     if (!isfinite(d->a) || !isfinite(d->b) || !isfinite(d->c)) {
-        w = (isfinite(d->a) ? 0 : PA) | (isfinite(d->b) ? 0 : PB) | (isfinite(d->c) ? 0 : PC);
-        why = "parameters must be finite numbers";
+        FAIL((isfinite(d->a) ? 0 : PA) | (isfinite(d->b) ? 0 : PB) | (isfinite(d->c) ? 0 : PC),
+             "parameters must be finite numbers");
     } else {
         switch (d->kind) {
         case COR_DIST_CONST:
-            w = PA;
             if (d->a < 0)
-                why = "must be >= 0";
+                FAIL(PA, "must be >= 0");
             else if (positive_mean && d->a <= 0)
-                why = "must be > 0";
+                FAIL(PA, "must be > 0");
             break;
         case COR_DIST_EXPONENTIAL:
-            w = PA;
-            why = d->a > 0 ? NULL : "exponential needs mean > 0";
+            if (!(d->a > 0))
+                FAIL(PA, "exponential needs mean > 0");
             break;
         case COR_DIST_UNIFORM:
-            if (d->a < 0 || d->b < d->a) {
-                w = PA | PB;
-                why = "uniform needs 0 <= min <= max";
-            } else if (positive_mean && d->b <= 0) {
-                w = PB;
-                why = "uniform needs max > 0";
-            }
+            if (d->a < 0 || d->b < d->a)
+                FAIL(PA | PB, "uniform needs 0 <= min <= max");
+            else if (positive_mean && d->b <= 0)
+                FAIL(PB, "uniform needs max > 0");
             break;
         case COR_DIST_NORMAL:
-            if (d->a <= 0) {
-                w = PA;
-                why = "normal needs mean > 0";
-            } else if (d->b < 0) {
-                w = PB;
-                why = "normal needs sd >= 0";
-            }
+            if (d->a <= 0)
+                FAIL(PA, "normal needs mean > 0");
+            else if (d->b < 0)
+                FAIL(PB, "normal needs sd >= 0");
             break;
         case COR_DIST_LOGNORMAL:
-            if (d->a <= 0) {
-                w = PA;
-                why = "lognormal needs median > 0";
-            } else if (d->b < 0) {
-                w = PB;
-                why = "lognormal needs sigma >= 0";
-            }
+            if (d->a <= 0)
+                FAIL(PA, "lognormal needs median > 0");
+            else if (d->b < 0)
+                FAIL(PB, "lognormal needs sigma >= 0");
             break;
         case COR_DIST_GAMMA:
-            if (d->a <= 0) {
-                w = PA;
-                why = "gamma needs mean > 0";
-            } else if (d->b <= 0 || d->b > 100) {
-                w = PB;
-                why = "gamma needs 0 < cv <= 100";
-            }
+            if (d->a <= 0)
+                FAIL(PA, "gamma needs mean > 0");
+            else if (d->b <= 0 || d->b > 100)
+                FAIL(PB, "gamma needs 0 < cv <= 100");
             break;
         case COR_DIST_TRIANGULAR:
-            if (d->a < 0 || d->b < d->a || d->c < d->b) {
-                w = PA | PB | PC;
-                why = "triangular needs 0 <= min <= mode <= max";
-            } else if (positive_mean && d->c <= 0) {
-                w = PC;
-                why = "triangular needs max > 0";
-            }
+            if (d->a < 0 || d->b < d->a || d->c < d->b)
+                FAIL(PA | PB | PC, "triangular needs 0 <= min <= mode <= max");
+            else if (positive_mean && d->c <= 0)
+                FAIL(PC, "triangular needs max > 0");
             break;
         case COR_DIST_BETA:
-            if (!(d->a > 0 && d->a < 1)) {
-                w = PA;
-                why = "beta needs 0 < mean < 1";
-            } else if (!(d->b > 0 && d->b * d->b < d->a * (1 - d->a))) {
-                w = PA | PB;
-                why = "beta needs 0 < sd < sqrt(mean (1 - mean))";
-            }
+            if (!(d->a > 0 && d->a < 1))
+                FAIL(PA, "beta needs 0 < mean < 1");
+            else if (!(d->b > 0 && d->b * d->b < d->a * (1 - d->a)))
+                FAIL(PA | PB, "beta needs 0 < sd < sqrt(mean (1 - mean))");
             break;
         default:
-            w = PA | PB | PC;
-            why = "unknown distribution";
+            FAIL(PA | PB | PC, "unknown distribution");
             break;
         }
     }
+#undef FAIL
     if (which)
-        *which = why ? w : 0;
+        *which = w;
     return why;
 }
 
