@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The reference model of DESIGN §2, one replication at a time.
+/* The reference model of docs/model.md, one replication at a time.
  *
  * Convoys live in a pool of small records linked into FIFO queues (an
  * escort pool's waiting line, a closed segment's waiting line) through an
@@ -694,7 +694,7 @@ static void deliver(struct cor_engine *e, int c, double t)
     off_the_road(e, c, cv->trucks);
     trace(e, t, COR_TRACE_DELIVER, cv->flow, c, node_of(e, c), -1, k, 0, 0, accepted);
     if (fl->fleet) {
-        /* The trucks drive back empty: no hazard, no closures (DESIGN §2).
+        /* The trucks drive back empty: no hazard, no closures (docs/model.md).
          * A return beyond the horizon is not scheduled; the convoy stays
          * counted as returning, which keeps the fleet balance exact. */
         cv->state = CONVOY_RETURNING;
@@ -713,7 +713,7 @@ static double leg_rate(const struct cor_engine *e, int i)
     return lg->hazard * e->hazard_now * lg->commodity_factor;
 }
 
-/* The ambush probability of a leg of km entered at this rate (DESIGN §7). */
+/* The ambush probability of a leg of km entered at this rate (docs/model.md, "Ambushes"). */
 static double ambush_probability(double rate, double km)
 {
     return -expm1(-rate * km / 1000.0);
@@ -835,7 +835,7 @@ static bool usable_from(const struct cor_engine *e, const struct cor_flow *fl,
  * segment: its route index, with *leg its position there; -1 if none. A
  * route the convoy has already followed does not qualify: otherwise two
  * alternates that cross could send it back and forth between two nodes for
- * ever (DESIGN §2 leaves this open; docs/model.md). */
+ * ever (docs/model.md, "Alternate routes and rerouting"). */
 static int find_alternate(const struct cor_engine *e, int c, int *leg)
 {
     const struct convoy *cv = &e->convoys[c];

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The engine: one replication of the reference model (DESIGN §2).
+/* The engine: one replication of the reference model (docs/model.md).
  *
  * Two objects split what is shared from what is not. A cor_model holds what
  * every replication reads: the scenario plus step functions derived from it

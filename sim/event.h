@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The event queue: a tournament tree ordered by (time, class, sequence).
  *
- * Classes make simultaneous events deterministic (DESIGN §2 "Ties"): closure
+ * Classes make simultaneous events deterministic (docs/model.md, "Ties"): closure
  * changes, then arrivals, then departures, then end-of-day consumption; the
  * sequence number (insertion order) breaks the remaining ties. The queue
  * knows nothing of convoys: an event carries a kind and an argument that the

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The model against closed forms (DESIGN §7): depletion day, ambush
+/* The model against closed forms (docs/testing.md, "Statistical validation suite"): depletion day, ambush
  * probability, binomial and beta losses, closure windows, season travel
  * times, balanced supply, deterrence, fleets, dwell, flow windows, reorder
  * points, rerouting, the work of each kind of stop. Escort waits against
@@ -417,7 +417,7 @@ static void test_engine_fleet_returns(void **state)
     cor_scenario_free(s);
 }
 
-/* Ties (DESIGN §2): a delivery at exactly the end of day 0 (t = 24) is
+/* Ties (docs/model.md): a delivery at exactly the end of day 0 (t = 24) is
  * stocked before that day's consumption, so day 0 is not short. */
 static void test_engine_delivery_at_day_end_counts_that_day(void **state)
 {
@@ -466,7 +466,7 @@ static void test_engine_capacity_turns_away_only_the_excess(void **state)
     cor_scenario_free(s);
 }
 
-/* A convoy wiped out under escort sends its unit back at once (DESIGN §2):
+/* A convoy wiped out under escort sends its unit back at once (docs/model.md, "Escorts"):
  * with one unit, a sure ambush on entry and a sure loss, every convoy
  * still gets the unit when it leaves. Convoys leave 6 h apart and the unit
  * takes 5.5 h to come back, so a release even half an hour late (at the
@@ -508,7 +508,7 @@ static void test_engine_wiped_out_convoy_frees_its_escort(void **state)
     cor_scenario_free(s);
 }
 
-/* Deterrence (DESIGN §2): an ambush suspends the ambushed convoy's flow
+/* Deterrence (docs/model.md, "Ambushes"): an ambush suspends the ambushed convoy's flow
  * over [t, t + d), and overlapping suspensions last to the later end. One
  * flow's convoys are all ambushed ten hours out while it keeps departing
  * every hour, so suspensions of random lengths (exponential, mean 12 h)

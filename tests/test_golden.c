@@ -4,7 +4,7 @@
  * The real binary runs scenarios/bench-rn1.yaml with --reps 50 --seed 1
  * --threads 2 and its summary.json and timeline.csv must equal the files
  * committed under tests/golden/. This is the safety net for performance
- * work (DESIGN §7): a faster event queue, generator, merge or thread
+ * work (docs/performance.md): a faster event queue, generator, merge or thread
  * scheme must leave every output byte where it was. Two threads, so that a
  * change in the merge order or in which thread runs which replication
  * shows up too.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Validation: the share of segment entries that are ambushed.
  *
- * DESIGN §2: a convoy entering segment s at time t is ambushed with
+ * docs/model.md, "Ambushes": a convoy entering segment s at time t is ambushed with
  * probability p = 1 - exp(-lambda_s km_s / 1000 F), where
  * F = phase_factor(t) x commodity_factor x (escort hazard_factor if escorted
  * on s), all read at the moment of entry. Entries are independent draws, so

@@ -2,7 +2,7 @@
 /* Validation: road closures, scheduled and random, and the season factor
  * on their rate.
  *
- * DESIGN §2: a segment is closed while at least one closure covers it; a
+ * docs/model.md, "Closures": a segment is closed while at least one closure covers it; a
  * convoy that reaches a closed segment waits at its entry node and enters
  * the moment it reopens; convoys already on it carry on. Random closure
  * starts form a renewal process: at t = 0 and at each start the next

@@ -2,7 +2,7 @@
 /* Validation: stock depletion without resupply, with and without rationing.
  *
  * A city with stock S, demand D and no deliveries is fully deterministic,
- * so every figure has an exact closed form (DESIGN §2 "Cities"):
+ * so every figure has an exact closed form (docs/model.md, "Cities and consumption"):
  *
  *   without rationing, day d ends with max(S - (d+1) D, 0), and the first
  *   shortage day is floor(S / D) -- precisely floor(S / D + 1e-9), since a

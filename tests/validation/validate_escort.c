@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Validation: escort waits against the M/M/c queue (Erlang C).
  *
- * DESIGN §2: a convoy of a flow that uses an escort pool of c units queues
+ * docs/model.md, "Escorts": a convoy of a flow that uses an escort pool of c units queues
  * FIFO at the pool's `from` node until a unit is free, and the unit is free
  * again a return time after the convoy reaches `to`. With Poisson
  * departures (rate lambda), a near-zero escorted stretch (1e-7 h) and

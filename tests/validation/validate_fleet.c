@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Validation: fleet conservation.
  *
- * DESIGN §2: a flow with `fleet: N` owns N trucks, all waiting at the
+ * docs/model.md, "Flows and convoys": a flow with `fleet: N` owns N trucks, all waiting at the
  * origin at t = 0. A convoy leaves with min(trucks, waiting); none waiting
  * skips the departure (counted); a departure during a suspension is
  * cancelled (counted, even when also short of trucks). After delivery the

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Validation: truck losses and driver deaths per ambush.
  *
- * DESIGN §2: when a convoy of n trucks is ambushed, each truck is destroyed
+ * docs/model.md, "Ambushes": when a convoy of n trucks is ambushed, each truck is destroyed
  * independently with probability q (q_escorted on an escorted segment), and
  * each destroyed truck's driver is killed with probability k. So per ambush
  *   destroyed ~ Binomial(n, q),  killed | destroyed ~ Binomial(destroyed, k),

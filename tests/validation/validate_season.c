@@ -2,7 +2,7 @@
 /* Validation: season speed factors on travel times, the ambush delay, and
  * the escort's default return time.
  *
- * DESIGN §2: travel time on a segment entered at t is
+ * docs/model.md, "Seasons": travel time on a segment entered at t is
  * km / (speed x season_speed_factor(t)), the factor read once at entry and
  * held for the whole segment; overlapping seasons multiply; windows are
  * half-open [24 from_day, 24 to_day). An ambushed convoy's survivors reach
