@@ -320,6 +320,8 @@ static void flow_put(struct flow_buf *b, const char *s)
 
 static void flow_append(struct flow_buf *b, const struct cor_ynode *n)
 {
+    if (b->cut)
+        return; /* a long sequence is not walked to its end for nothing */
     if (n->kind == COR_YNODE_SCALAR) {
         flow_put(b, SHOW(n));
         return;
