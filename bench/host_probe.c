@@ -7,8 +7,9 @@
  *
  * - a chain of dependent 64-bit multiplies, each waiting for the last
  *   (three cycles apiece on x86-64 cores of the last fifteen years): its
- *   rate is the core's clock, and it barely slows when another thread
- *   shares the core, since it uses one unit one cycle in three;
+ *   rate is the core's clock. It slows too when another thread shares the
+ *   core, though less than the additions, so the fastest of the fifteen
+ *   windows is taken as the clock;
  * - six independent chains of additions: they fill the core's integer
  *   units, so their rate falls when another thread shares them.
  *
@@ -19,7 +20,7 @@
  * thread's own, and about half that while a second thread shares it. The
  * share moves within a second on a shared host, so the probe takes fifteen
  * windows of about a tenth of a second and reports the median and the
- * highest, against the fastest multiply chain as the clock.
+ * highest.
  *
  * Usage: host_probe          prints "MEDIAN_ADDS_PER_CYCLE MAX CLOCK_GHZ" */
 #include <stdint.h>

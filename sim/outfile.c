@@ -225,9 +225,7 @@ enum cor_status cor_outfile_check_dir(const char *dir, struct cor_diag *diag)
          * the run. DIR's own name is never made or removed here: another
          * run making the same --out at the same time must not see it come
          * and go. */
-        size_t n = strlen(parent) + sizeof "/.corridor-check-XXXXXX";
-        char *probe = cor_malloc(n);
-        snprintf(probe, n, "%s/.corridor-check-XXXXXX", parent);
+        char *probe = cor_outfile_path(parent, ".corridor-check-XXXXXX");
         if (!mkdtemp(probe)) {
             cor_diag_add(diag, NULL, 0, 0, "--out %s: cannot create it in %s: %s", dir,
                          parent, strerror(errno));

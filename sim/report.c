@@ -241,7 +241,8 @@ static enum cor_status write_timeline(FILE *out, const void *ctx)
 
 /* The day an event belongs to. Day d is [24d, 24d + 24), except that the
  * end-of-day consumption at t = 24(d + 1) closes day d, and a delivery at
- * that very instant counts in day d, before the consumption (docs/model.md, "Ties"). */
+ * that very instant counts in day d, before the consumption
+ * (docs/model.md, "Ties"). */
 static long trace_day(const struct cor_trace_event *e)
 {
     if (!(e->t >= 0))

@@ -260,12 +260,15 @@ static const struct cor_ynode *newest_key(const struct cor_ynode *n)
 /* Where an error about the distribution n goes: at the newest of the
  * parameters its failed check involves (bits of `which`, as
  * cor_dist_check_which gives them), or at n. The parameters are in v: the
- * one scalar, a sequence by position, or a mapping under names[0..nnames).
- * A parameter an override left alone is not blamed for its change. */
+ * one scalar, a sequence by position, or a mapping under the NULL-ended
+ * `names`. A parameter an override left alone is not blamed for its
+ * change. */
 static const struct cor_ynode *dist_at(const struct cor_ynode *n, const struct cor_ynode *v,
-                                       const char *const *names, size_t nnames,
-                                       unsigned which)
+                                       const char *const *names, unsigned which)
 {
+    size_t nnames = 0;
+    while (names && names[nnames])
+        nnames++;
     const struct cor_ynode *at = n;
     for (size_t i = 0; i < 3; i++) {
         if (!(which >> i & 1u))
@@ -829,7 +832,7 @@ static bool duration(struct loader *L, const struct cor_ynode *n, const char *ke
     unsigned which;
     const char *why = cor_dist_check_which(&d, positive_mean, &which);
     if (why) {
-        err(L, dist_at(n, v, pnames, pnames ? 2 : 0, which),
+        err(L, dist_at(n, v, pnames, which),
             "'%s' is not a valid distribution: %s (got %s)", key, why, FLOW(n));
         return false;
     }
@@ -862,7 +865,7 @@ static bool probability(struct loader *L, const struct cor_ynode *n, const char 
     unsigned which;
     const char *why = cor_dist_check_which(&d, 0, &which);
     if (why) {
-        err(L, dist_at(n, n->items[0], names, 2, which),
+        err(L, dist_at(n, n->items[0], names, which),
             "'%s' is not a valid distribution: %s (got %s)", key, why, FLOW(n));
         return false;
     }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The model against closed forms (docs/testing.md, "Statistical validation suite"): depletion day, ambush
- * probability, binomial and beta losses, closure windows, season travel
- * times, balanced supply, deterrence, fleets, dwell, flow windows, reorder
+/* The model against closed forms (docs/testing.md, "Statistical
+ * validation suite"): depletion day, ambush probability, binomial and beta
+ * losses, closure windows, season travel times, balanced supply, deterrence, fleets, dwell, flow windows, reorder
  * points, rerouting, the work of each kind of stop. Escort waits against
  * Erlang C are checked, more sharply than a unit test could, in
  * tests/validation/validate_escort.c.
@@ -508,8 +508,8 @@ static void test_engine_wiped_out_convoy_frees_its_escort(void **state)
     cor_scenario_free(s);
 }
 
-/* Deterrence (docs/model.md, "Ambushes"): an ambush suspends the ambushed convoy's flow
- * over [t, t + d), and overlapping suspensions last to the later end. One
+/* Deterrence (docs/model.md, "Ambushes"): an ambush suspends the ambushed
+ * convoy's flow over [t, t + d), and overlapping suspensions last to the later end. One
  * flow's convoys are all ambushed ten hours out while it keeps departing
  * every hour, so suspensions of random lengths (exponential, mean 12 h)
  * overlap; a second flow on a safe road is never suspended. Replaying

@@ -37,6 +37,31 @@ static void test_stats_hist_quantile_matches_gsl(void **state)
     gsl_rng_free(r);
 }
 
+/* A hand-made run: the scenario `yaml`, its model, an aggregator and one
+ * replication result that the test fills in and adds, as the workers do. */
+struct hand {
+    struct cor_scenario *s;
+    struct cor_model *m;
+    struct cor_agg *a;
+    struct cor_rep_result r;
+};
+
+static void hand_open(struct hand *h, const char *yaml)
+{
+    h->s = tu_load(yaml);
+    h->m = cor_model_new(h->s, h->s->horizon_days);
+    h->a = cor_agg_new(h->m);
+    cor_rep_result_init(&h->r, h->m);
+}
+
+static void hand_close(struct hand *h)
+{
+    cor_rep_result_fini(&h->r);
+    cor_agg_free(h->a);
+    cor_model_free(h->m);
+    cor_scenario_free(h->s);
+}
+
 /* The stock percentiles of many replications: the merge counts into bytes
  * and moves them into the totals every 255 replications, so bins holding
  * more than 255 must still be counted in full. Two stocks, two days: on
@@ -47,29 +72,26 @@ static void test_stats_hist_quantile_matches_gsl(void **state)
 static void test_stats_stock_percentiles_count_past_a_byte(void **state)
 {
     (void)state;
-    struct cor_scenario *s = tu_load(
-        "scenario: { name: bins, horizon_days: 2, replications: 1 }\n"
-        "commodities: { fuel: {}, grain: {} }\n"
-        "nodes: { a: { kind: city } }\n"
-        "segments: []\n"
-        "cities: { a: { fuel: { stock: 1, capacity: 1000, demand_per_day: 0 },\n"
-        "               grain: { stock: 1, capacity: 500, demand_per_day: 0 } } }\n");
-    struct cor_model *m = cor_model_new(s, s->horizon_days);
-    struct cor_agg *a = cor_agg_new(m);
-    struct cor_rep_result r;
-    cor_rep_result_init(&r, m);
-    assert_int_equal(r.nstocks, 2);
+    struct hand h;
+    hand_open(&h, "scenario: { name: bins, horizon_days: 2, replications: 1 }\n"
+                  "commodities: { fuel: {}, grain: {} }\n"
+                  "nodes: { a: { kind: city } }\n"
+                  "segments: []\n"
+                  "cities: { a: { fuel: { stock: 1, capacity: 1000, demand_per_day: 0 },\n"
+                  "               grain: { stock: 1, capacity: 500, demand_per_day: 0 } } }\n");
+    struct cor_rep_result *r = &h.r;
+    assert_int_equal(r->nstocks, 2);
     const long n = 1000;
     for (long i = 0; i < n; i++) {
         /* 3 of every 10 at 100, 9 of every 20 at 500, the rest at 800 */
         long j = i % 20;
-        r.day_stock[0] = j < 6 ? 100.0 : j < 15 ? 500.0 : 800.0;
-        r.day_stock[1] = i % 2 ? 100.0 : 400.0;
-        r.day_stock[2] = 0.0;
-        r.day_stock[3] = 500.0;
-        cor_agg_add(a, &r);
+        r->day_stock[0] = j < 6 ? 100.0 : j < 15 ? 500.0 : 800.0;
+        r->day_stock[1] = i % 2 ? 100.0 : 400.0;
+        r->day_stock[2] = 0.0;
+        r->day_stock[3] = 500.0;
+        cor_agg_add(h.a, r);
     }
-    struct cor_results *res = cor_agg_finish(a, 1);
+    struct cor_results *res = cor_agg_finish(h.a, 1);
     /* Bins are capacity / 256 wide, reported at their midpoints and
      * clamped to the observed range: rank 49.95 falls among the 300 at
      * 100 (bin 26, midpoint 99.6, clamped to 100); rank 499.5 among the
@@ -88,10 +110,7 @@ static void test_stats_stock_percentiles_count_past_a_byte(void **state)
     tu_assert_near(cor_results_day(res, 1, 0)->stock_p05, 0.0, 0.0);
     tu_assert_near(cor_results_day(res, 1, 1)->stock_p95, 500.0, 0.0);
     cor_results_free(res);
-    cor_rep_result_fini(&r);
-    cor_agg_free(a);
-    cor_model_free(m);
-    cor_scenario_free(s);
+    hand_close(&h);
 }
 
 /* Stock percentiles of a few replications, each one stock on one day, at
@@ -167,26 +186,24 @@ static void test_stats_estimate_student_t(void **state)
 static void test_stats_stock_summary_by_hand(void **state)
 {
     (void)state;
-    struct cor_scenario *s = tu_load(
-        "scenario: { name: hand, horizon_days: 6, replications: 1 }\n"
-        "commodities: { fuel: {} }\n"
-        "nodes: { a: { kind: city } }\n"
-        "segments: []\n"
-        "cities: { a: { fuel: { stock: 1, capacity: 10, demand_per_day: 1 } } }\n");
-    struct cor_model *m = cor_model_new(s, s->horizon_days);
-    struct cor_agg *a = cor_agg_new(m);
-    struct cor_rep_result r;
-    cor_rep_result_init(&r, m);
+    struct hand h;
+    hand_open(&h, "scenario: { name: hand, horizon_days: 6, replications: 1 }\n"
+                  "commodities: { fuel: {} }\n"
+                  "nodes: { a: { kind: city } }\n"
+                  "segments: []\n"
+                  "cities: { a: { fuel: { stock: 1, capacity: 10, demand_per_day: 1 } } }\n");
+    struct cor_rep_result *r = &h.r;
+    struct cor_agg *a = h.a;
     const int first[5] = {2, -1, 4, -1, 1};
     const double unmet[5] = {4.0, 0.0, 2.5, 0.0, 5.0};
     for (int i = 0; i < 5; i++) {
-        memset(r.stocks, 0, sizeof *r.stocks);
-        r.stocks[0].first_short = first[i];
-        r.stocks[0].unmet = unmet[i];
+        memset(r->stocks, 0, sizeof *r->stocks);
+        r->stocks[0].first_short = first[i];
+        r->stocks[0].unmet = unmet[i];
         for (int d = 0; d < 6; d++)
-            r.day_short[d] = first[i] >= 0 && d >= first[i];
-        r.stocks[0].shortage_days = first[i] >= 0 ? 6 - first[i] : 0;
-        cor_agg_add(a, &r);
+            r->day_short[d] = first[i] >= 0 && d >= first[i];
+        r->stocks[0].shortage_days = first[i] >= 0 ? 6 - first[i] : 0;
+        cor_agg_add(a, r);
     }
     struct cor_results *res = cor_agg_finish(a, 1);
     const struct cor_stock_result *k = &res->stocks[0];
@@ -212,21 +229,18 @@ static void test_stats_stock_summary_by_hand(void **state)
 
     /* A sixth replication, never short: ceil(6 / 2) = 3 is still reached
      * on day 4, and nowhere with one more that is never short. */
-    r.stocks[0].first_short = -1;
-    memset(r.day_short, 0, 6);
-    cor_agg_add(a, &r);
+    r->stocks[0].first_short = -1;
+    memset(r->day_short, 0, 6);
+    cor_agg_add(a, r);
     res = cor_agg_finish(a, 1);
     assert_int_equal(res->stocks[0].half_reps_by, 4);
     cor_results_free(res);
-    cor_agg_add(a, &r);
+    cor_agg_add(a, r);
     res = cor_agg_finish(a, 1);
     assert_int_equal(res->stocks[0].half_reps_by, -1);
     cor_results_free(res);
 
-    cor_rep_result_fini(&r);
-    cor_agg_free(a);
-    cor_model_free(m);
-    cor_scenario_free(s);
+    hand_close(&h);
 }
 
 int main(void)

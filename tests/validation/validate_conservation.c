@@ -2,8 +2,8 @@
 /* Validation: commodity conservation, per city and per replication, on the
  * shipped scenario.
  *
- * docs/model.md ("Cities and consumption", "Results"): a delivery adds to stock up to capacity, the rest is
- * turned away; at each day's end the city consumes min(stock, target), the
+ * docs/model.md ("Cities and consumption", "Results"): a delivery adds to
+ * stock up to capacity, the rest is turned away; at each day's end the city consumes min(stock, target), the
  * target being demand, or demand x factor when the stock (after the day's
  * deliveries) is strictly below below_days x demand. Hence, for every
  * replication and every city x commodity,
