@@ -118,8 +118,9 @@ static inline struct tu_outcome tu_spawn_argv(const struct tu_spawn *o,
     if (pid == 0) {
         int fo, fe = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (o->closed_pipe) {
-            /* The test runner may ignore SIGPIPE, and exec keeps that:
-             * the binary must cope by itself. */
+            /* SIGPIPE at its default, as a shell leaves it: ignored here
+             * it would survive exec, and the binary would pass without
+             * ignoring it itself. */
             int p[2];
             if (pipe(p) != 0)
                 _exit(126);
